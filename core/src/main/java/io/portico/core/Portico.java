@@ -1,0 +1,171 @@
+package io.portico.core;
+
+import io.portico.core.config.ConfigError;
+import io.portico.core.config.ConfigException;
+import io.portico.core.config.ConfigLoader;
+import io.portico.core.config.GatewayConfig;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.logging.Logger;
+
+/**
+ * The command line: {@code run [--config FILE]}, {@code validate FILE}, {@code version},
+ * {@code hash-key KEY}. Exit codes: 0 success, 1 runtime failure (e.g. port in use), 2 invalid
+ * configuration or usage. On SIGTERM or SIGINT a running gateway drains and exits 0.
+ */
+public final class Portico {
+    static final int EXIT_OK = 0;
+    static final int EXIT_FAILURE = 1;
+    static final int EXIT_INVALID = 2;
+
+    private static final Logger LOG = Logger.getLogger(Portico.class.getName());
+
+    private Portico() {
+    }
+
+    public static void main(String[] args) {
+        int code = run(args, System.out, System.err);
+        if (code != EXIT_OK) {
+            System.exit(code);
+        }
+    }
+
+    /** Runs a command; returns the exit code (for {@code run}, only when startup fails). */
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        String cmd = args.length == 0 ? "run" : args[0];
+        switch (cmd) {
+            case "run", "--config" -> {
+                return serve(args, err);
+            }
+            case "validate" -> {
+                if (args.length != 2) {
+                    err.println("usage: portico validate FILE");
+                    return EXIT_INVALID;
+                }
+                return validate(Path.of(args[1]), out, err);
+            }
+            case "version", "--version" -> {
+                out.println("portico " + version());
+                return EXIT_OK;
+            }
+            case "hash-key" -> {
+                if (args.length != 2 || args[1].isEmpty()) {
+                    err.println("usage: portico hash-key KEY");
+                    return EXIT_INVALID;
+                }
+                out.println(hashKey(args[1]));
+                return EXIT_OK;
+            }
+            case "help", "--help", "-h" -> {
+                out.println(usage());
+                return EXIT_OK;
+            }
+            default -> {
+                err.println("unknown command '" + cmd + "'\n" + usage());
+                return EXIT_INVALID;
+            }
+        }
+    }
+
+    private static int serve(String[] args, PrintStream err) {
+        Path config = Path.of("conf/portico.yaml");
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--config") && i + 1 < args.length) {
+                config = Path.of(args[++i]);
+            } else if (args[i].startsWith("--config=")) {
+                config = Path.of(args[i].substring("--config=".length()));
+            } else if (!args[i].equals("run")) {
+                err.println("unexpected argument '" + args[i] + "'\n" + usage());
+                return EXIT_INVALID;
+            }
+        }
+        GatewayConfig cfg;
+        try {
+            cfg = ConfigLoader.withSystemEnv().load(config);
+        } catch (ConfigException e) {
+            printErrors(e, err);
+            return EXIT_INVALID;
+        }
+        Gateway gateway;
+        try {
+            gateway = Gateway.start(cfg);
+        } catch (IllegalStateException e) {
+            err.println("portico: " + e.getMessage());
+            return EXIT_FAILURE;
+        }
+        LOG.info(() -> "Portico " + version() + " serving on http://" + cfg.server().host() + ":" + gateway.port()
+                + " with " + cfg.routes().size() + " route(s), " + cfg.upstreams().size() + " upstream(s)"
+                + (cfg.demo().enabled() ? "; demo upstream on " + cfg.demo().host() + ":" + cfg.demo().port() : ""));
+        CountDownLatch stopped = new CountDownLatch(1);
+        Shutdown.onSignal(() -> {
+            LOG.info("shutting down: draining requests in flight (up to " + cfg.server().shutdownGrace() + ")");
+            gateway.stop();
+            LOG.info("stopped");
+            stopped.countDown();
+            System.exit(EXIT_OK);
+        });
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return EXIT_OK;
+    }
+
+    private static int validate(Path file, PrintStream out, PrintStream err) {
+        try {
+            ConfigLoader.withSystemEnv().load(file);
+            out.println(file + ": valid");
+            return EXIT_OK;
+        } catch (ConfigException e) {
+            printErrors(e, err);
+            return EXIT_INVALID;
+        }
+    }
+
+    private static void printErrors(ConfigException e, PrintStream err) {
+        for (ConfigError error : e.errors()) {
+            err.println(error);
+        }
+        err.println(e.errors().size() + (e.errors().size() == 1 ? " error" : " errors") + " in configuration");
+    }
+
+    static String hashKey(String key) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+            return "sha256:" + HexFormat.of().formatHex(d);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available", e);
+        }
+    }
+
+    static String version() {
+        try (InputStream in = Portico.class.getResourceAsStream("version.properties")) {
+            Properties p = new Properties();
+            if (in != null) {
+                p.load(in);
+            }
+            return p.getProperty("version", "unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    private static String usage() {
+        return """
+                usage: portico [run] [--config FILE]   start the gateway (default config: conf/portico.yaml)
+                       portico validate FILE           check a config; prints every error with file, line and key
+                       portico version                 print the version
+                       portico hash-key KEY            print sha256:<hex> for consumers[].api-keys""";
+    }
+}

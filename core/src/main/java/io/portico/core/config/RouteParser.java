@@ -1,0 +1,213 @@
+package io.portico.core.config;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import org.yaml.snakeyaml.nodes.Node;
+
+/** Builds the {@code routes:} section and checks route references to upstreams. Not thread-safe. */
+final class RouteParser {
+    static final List<String> KEYS = List.of("id", "match", "upstream", "strip-prefix", "preserve-host", "timeout",
+            "filters", "aggregate");
+    static final List<String> MATCH_KEYS = List.of("path", "methods", "host", "headers", "query");
+
+    private final YamlNodes y;
+    private final FilterParser filters;
+
+    RouteParser(YamlNodes y, FilterParser filters) {
+        this.y = y;
+        this.filters = filters;
+    }
+
+    /**
+     * @param upstreams the names written under {@code upstreams:}
+     */
+    List<RouteConfig> parse(Fields top, Set<String> upstreams) {
+        List<Node> items = top.list("routes");
+        List<RouteConfig> out = new ArrayList<>();
+        Map<String, Integer> ids = new HashMap<>();
+        for (int i = 0; i < items.size(); i++) {
+            RouteConfig r = route(items.get(i), top.keyOf("routes") + "[" + i + "]", upstreams, ids);
+            if (r != null) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    private RouteConfig route(Node node, String key, Set<String> upstreams, Map<String, Integer> ids) {
+        if (YamlNodes.isNull(node)) {
+            y.error(node, key, "expected a route like { id: ..., match: { path: ... }, upstream: ... }, got nothing");
+            return null;
+        }
+        Fields f = y.mapping(node, node, key, KEYS);
+        if (!f.valid()) {
+            return null;
+        }
+        String id = "";
+        if (f.require("id")) {
+            id = f.scalar("id", "a route id").map(s -> {
+                String v = s.text();
+                if (!Names.isId(v)) {
+                    y.invalid(s, "a route id of letters, digits, '_', '.' and '-' (starting with a letter or digit)");
+                } else {
+                    Integer first = ids.putIfAbsent(v, YamlNodes.line(s.node()));
+                    if (first != null) {
+                        y.error(s.node(), s.key(), "duplicate route id " + s.shown() + " (first at line " + first + ")");
+                    }
+                }
+                return v;
+            }).orElse("");
+        }
+        List<String> literals = new ArrayList<>();
+        MatchConfig match = f.require("match") ? match(f.mapping("match", MATCH_KEYS), literals)
+                : new MatchConfig("", Set.of(), Optional.empty(), Map.of(), Map.of());
+        String upstream = upstream(f, upstreams);
+        Optional<String> stripPrefix = stripPrefix(f, match.path(), literals);
+        boolean preserveHost = f.bool("preserve-host", false);
+        Optional<Duration> timeout = f.duration("timeout");
+        List<FilterConfig> routeFilters = filters.list(f, "filters");
+        return new RouteConfig(id, match, upstream, stripPrefix, preserveHost, timeout, routeFilters,
+                YamlNodes.line(node));
+    }
+
+    private String upstream(Fields f, Set<String> upstreams) {
+        if (f.present("aggregate")) {
+            y.error(f.keyNode("aggregate"), f.keyOf("aggregate"),
+                    "aggregate routes are not supported by this version yet");
+            return f.string("upstream", "");
+        }
+        if (!f.require("upstream")) {
+            return "";
+        }
+        return f.scalar("upstream", "an upstream name").map(s -> {
+            if (!upstreams.contains(s.text())) {
+                y.error(s.node(), s.key(), "unknown upstream " + s.shown() + "; "
+                        + (upstreams.isEmpty() ? "no upstreams are declared under 'upstreams'"
+                        : "expected one of: " + String.join(", ", upstreams)));
+            }
+            return s.text();
+        }).orElse("");
+    }
+
+    private Optional<String> stripPrefix(Fields f, String pattern, List<String> literals) {
+        return f.scalar("strip-prefix", "a path prefix like /api").filter(s -> {
+            if (!s.text().startsWith("/")) {
+                y.invalid(s, "a path prefix starting with '/', like /api");
+                return false;
+            }
+            if (pattern.isEmpty() || PathPatterns.isLiteralPrefix(s.text(), literals)) {
+                return true;
+            }
+            if (literals.isEmpty()) {
+                y.error(s.node(), s.key(), "the path pattern '" + pattern + "' starts with no literal segment, so"
+                        + " there is no prefix to strip; got " + s.shown());
+            } else {
+                y.invalid(s, "a leading part of the path pattern '" + pattern + "' made of whole literal"
+                        + " segments, such as '/" + literals.getFirst() + "'");
+            }
+            return false;
+        }).map(Scalar::text);
+    }
+
+    /** @param literals receives the pattern's leading literal segments */
+    private MatchConfig match(Fields m, List<String> literals) {
+        String path = "";
+        if (m.require("path")) {
+            path = m.scalar("path", "a path pattern like /api/**").map(s -> {
+                PathPatterns.Checked c = PathPatterns.check(s.text());
+                if (!c.valid()) {
+                    y.invalid(s, c.expected());
+                    return "";
+                }
+                literals.addAll(c.literals());
+                return s.text();
+            }).orElse("");
+        }
+        return new MatchConfig(path, methods(m), host(m), headers(m), query(m));
+    }
+
+    private Set<String> methods(Fields m) {
+        Set<String> out = new LinkedHashSet<>();
+        List<Node> items = m.list("methods");
+        for (int i = 0; i < items.size(); i++) {
+            y.scalar(items.get(i), m.keyOf("methods") + "[" + i + "]", "an HTTP method like GET").ifPresent(s -> {
+                String v = s.text().strip().toUpperCase(Locale.ROOT);
+                if (Names.isToken(v)) {
+                    out.add(v);
+                } else {
+                    y.invalid(s, "an HTTP method like GET");
+                }
+            });
+        }
+        return out;
+    }
+
+    private Optional<String> host(Fields m) {
+        return m.scalar("host", "a host name like api.example.com or *.example.com").filter(s -> {
+            if (Names.isHostPattern(s.text())) {
+                return true;
+            }
+            y.invalid(s, "a host name like api.example.com or *.example.com (no port)");
+            return false;
+        }).map(s -> s.text().toLowerCase(Locale.ROOT));
+    }
+
+    private Map<String, String> headers(Fields m) {
+        Fields h = m.mapping("headers", null);
+        Map<String, String> out = new HashMap<>();
+        Map<String, Integer> lines = new HashMap<>();
+        for (String name : h.names()) {
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (!Names.isToken(name)) {
+                y.error(h.keyNode(name), h.keyOf(name), "expected a header name (letters, digits and"
+                        + " !#$%&'*+-.^_`|~), got '" + name + "'");
+                continue;
+            }
+            Integer first = lines.putIfAbsent(lower, YamlNodes.line(h.keyNode(name)));
+            if (first != null) {
+                y.error(h.keyNode(name), h.keyOf(name), "duplicate header '" + name + "' (header names ignore"
+                        + " case; first at line " + first + ")");
+                continue;
+            }
+            value(h, name).ifPresent(v -> out.put(lower, v));
+        }
+        return out;
+    }
+
+    private Map<String, String> query(Fields m) {
+        Fields q = m.mapping("query", null);
+        Map<String, String> out = new HashMap<>();
+        for (String name : q.names()) {
+            if (name.isEmpty()) {
+                y.error(q.keyNode(name), q.keyOf(name), "expected a query parameter name, got ''");
+                continue;
+            }
+            value(q, name).ifPresent(v -> out.put(name, v));
+        }
+        return out;
+    }
+
+    /** A required string value without control characters ("*" means: present). */
+    private Optional<String> value(Fields f, String name) {
+        if (!f.has(name)) {
+            y.error(f.present(name) ? f.value(name) : f.node(), f.keyOf(name),
+                    "expected a value to match (\"*\" matches any value), got nothing");
+            return Optional.empty();
+        }
+        return f.scalar(name, "a string value").filter(s -> {
+            if (s.text().chars().allMatch(c -> c >= 0x20 && c != 0x7f || c == '\t')) {
+                return true;
+            }
+            y.error(s.node(), s.key(), "expected a value without control characters, got " + s.shown());
+            return false;
+        }).map(Scalar::text);
+    }
+}

@@ -1,0 +1,203 @@
+package io.portico.core.server;
+
+import io.helidon.http.ClientRequestHeaders;
+import io.helidon.http.Header;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Headers;
+import io.helidon.http.Method;
+import io.helidon.http.Status;
+import io.helidon.webclient.http1.Http1ClientResponse;
+import io.helidon.webserver.CloseConnectionException;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.portico.core.route.RouteMatch;
+import io.portico.core.upstream.ClientBodyException;
+import io.portico.core.upstream.ProxyClient;
+import io.portico.core.upstream.Target;
+import io.portico.core.upstream.Upstream;
+import io.portico.core.upstream.UpstreamFailure;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Forwards one routed request to one target and streams the answer back.
+ *
+ * <p>Request side: hop-by-hop headers (and those named in {@code Connection}) are dropped, framing is
+ * rebuilt (the client's {@code Content-Length} value is re-sent only after Helidon validated it; otherwise
+ * chunked), {@code Host} is the target's unless the route preserves it, and the forwarding headers follow
+ * {@link Forwarding}. Up to {@link #PREFETCH} bytes of the body are read <em>before</em> the upstream is
+ * contacted, so a malformed or oversized small body is rejected with the upstream seeing nothing.
+ *
+ * <p>Response side: status and end-to-end headers are copied, {@code Server} is replaced, and the body is
+ * streamed with the upstream's {@code Content-Length} when it sent one. A failure after the response has
+ * started aborts the client connection so a truncated body can never look complete.
+ *
+ * <p>Blocking, on the request's virtual thread. Thread-safe (no per-request state in fields).
+ */
+final class Forwarder {
+    static final HeaderName X_REQUEST_ID = HeaderNames.create("X-Request-Id");
+    static final int PREFETCH = 16 * 1024;
+
+    private static final Logger LOG = Logger.getLogger(Forwarder.class.getName());
+    private static final HeaderName X_FORWARDED_FOR = HeaderNames.create("X-Forwarded-For");
+    private static final HeaderName X_FORWARDED_PROTO = HeaderNames.create("X-Forwarded-Proto");
+    private static final HeaderName X_FORWARDED_HOST = HeaderNames.create("X-Forwarded-Host");
+    private static final HeaderName FORWARDED = HeaderNames.create("Forwarded");
+
+    /** Never forwarded in either direction (RFC 9110 §7.6.1, plus framing the gateway rebuilds). */
+    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection",
+            "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade",
+            "expect", "content-length", "host");
+    /** Client-supplied forwarding headers; kept only from trusted proxies. */
+    private static final Set<String> FORWARDING = Set.of("x-forwarded-for", "x-forwarded-proto",
+            "x-forwarded-host", "x-forwarded-port", "x-forwarded-prefix", "forwarded", "x-real-ip");
+
+    private final ProxyClient client;
+    private final Forwarding forwarding;
+    private final long maxBodySize;
+
+    Forwarder(ProxyClient client, Forwarding forwarding, long maxBodySize) {
+        this.client = client;
+        this.forwarding = forwarding;
+        this.maxBodySize = maxBodySize;
+    }
+
+    void forward(ServerRequest req, ServerResponse res, RouteMatch match, Upstream upstream, Target target,
+                 String requestId) {
+        BodySource body;
+        try {
+            body = BodySource.prefetch(req);
+        } catch (ClientBodyException e) {
+            Responses.problem(req, res, clientBodyProblem(e).withInstance(requestId), true);
+            return;
+        }
+
+        var route = match.route().config();
+        Duration timeout = route.timeout().orElse(upstream.responseTimeout());
+        String pathAndQuery = req.prologue().hasQuery()
+                ? match.upstreamPath() + "?" + req.query().rawValue()
+                : match.upstreamPath();
+        String host = route.preserveHost() ? req.headers().first(HeaderNames.HOST).orElse(target.hostHeader())
+                : target.hostHeader();
+
+        Http1ClientResponse upstreamRes;
+        try {
+            upstreamRes = client.send(upstream, target, req.prologue().method(), pathAndQuery,
+                    h -> requestHeaders(req, h, host, requestId, body), req.headers().contains(HeaderNames.USER_AGENT),
+                    body == null ? null : body::writeTo, timeout);
+        } catch (ClientBodyException e) {
+            Responses.problem(req, res, clientBodyProblem(e).withInstance(requestId), true);
+            return;
+        } catch (UpstreamFailure e) {
+            LOG.log(Level.FINE, () -> "request " + requestId + ": " + e.getMessage());
+            Problem p = e.kind() == UpstreamFailure.Kind.TIMEOUT ? Problem.gatewayTimeout() : Problem.badGateway();
+            Responses.problem(req, res, p.withInstance(requestId), body != null && !body.fullyRead());
+            return;
+        }
+        try (upstreamRes) {
+            relay(req, res, upstreamRes);
+        }
+    }
+
+    private void requestHeaders(ServerRequest req, ClientRequestHeaders out, String host, String requestId,
+                                BodySource body) {
+        Headers in = req.headers();
+        Set<String> named = connectionNamed(in);
+        InetAddress peer = peerAddress(req.remotePeer().address());
+        boolean trusted = forwarding.trusts(peer);
+        for (Header h : in) {
+            String n = h.headerName().lowerCase();
+            if (HOP_BY_HOP.contains(n) || (named != null && named.contains(n))
+                    || (!trusted && FORWARDING.contains(n))) {
+                continue;
+            }
+            out.add(h);
+        }
+        String peerIp = peer == null ? "unknown" : peer.getHostAddress();
+        String clientHost = in.first(HeaderNames.HOST).orElse("");
+        out.set(HeaderNames.HOST, host);
+        out.set(X_FORWARDED_FOR, Forwarding.xForwardedFor(trusted ? joined(in, X_FORWARDED_FOR) : null, peerIp));
+        if (!trusted || !in.contains(X_FORWARDED_PROTO)) {
+            out.set(X_FORWARDED_PROTO, "http");
+        }
+        if ((!trusted || !in.contains(X_FORWARDED_HOST)) && !clientHost.isEmpty()) {
+            out.set(X_FORWARDED_HOST, clientHost);
+        }
+        out.set(FORWARDED, Forwarding.forwarded(trusted ? joined(in, FORWARDED) : null, peer, peerIp, clientHost, "http"));
+        out.set(X_REQUEST_ID, requestId);
+        if (body != null && body.contentLength() >= 0) {
+            out.set(HeaderNames.CONTENT_LENGTH, Long.toString(body.contentLength()));
+        }
+    }
+
+    private static void relay(ServerRequest req, ServerResponse res, Http1ClientResponse up) {
+        Status status = up.status();
+        res.status(status);
+        Headers h = up.headers();
+        Set<String> named = connectionNamed(h);
+        for (Header x : h) {
+            String n = x.headerName().lowerCase();
+            if (HOP_BY_HOP.contains(n) || n.equals("server") || (named != null && named.contains(n))) {
+                continue;
+            }
+            res.header(x);
+        }
+        boolean noBody = req.prologue().method() == Method.HEAD || status.code() == 204 || status.code() == 304
+                || status.code() < 200;
+        if (noBody) {
+            up.headers().contentLength().ifPresent(cl -> res.header(HeaderNames.CONTENT_LENGTH, Long.toString(cl)));
+            res.send();
+            return;
+        }
+        up.headers().contentLength().ifPresent(cl -> res.header(HeaderNames.CONTENT_LENGTH, Long.toString(cl)));
+        try (InputStream in = up.inputStream(); OutputStream out = res.outputStream()) {
+            in.transferTo(out);
+        } catch (IOException | UncheckedIOException | IllegalStateException e) {
+            // The status line may already be on the wire: the only honest signal left is closing the connection.
+            throw new CloseConnectionException("response stream aborted", e);
+        }
+    }
+
+    private Problem clientBodyProblem(ClientBodyException e) {
+        return e.status() == 413 ? Problem.payloadTooLarge(maxBodySize) : Problem.badRequest(e.getMessage());
+    }
+
+    private static String joined(Headers h, HeaderName name) {
+        var values = h.values(name);
+        return values.isEmpty() ? null : String.join(", ", values);
+    }
+
+    /** Lower-case names listed in {@code Connection}, or null when there are none (the common case). */
+    private static Set<String> connectionNamed(Headers h) {
+        if (!h.contains(HeaderNames.CONNECTION)) {
+            return null;
+        }
+        Set<String> names = new HashSet<>();
+        for (String v : h.get(HeaderNames.CONNECTION).allValues()) {
+            for (String token : v.split(",")) {
+                String t = token.trim().toLowerCase(Locale.ROOT);
+                if (!t.isEmpty()) {
+                    names.add(t);
+                }
+            }
+        }
+        return names;
+    }
+
+    private static InetAddress peerAddress(SocketAddress a) {
+        return a instanceof InetSocketAddress isa ? isa.getAddress() : null;
+    }
+}

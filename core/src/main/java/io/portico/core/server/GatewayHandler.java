@@ -1,0 +1,69 @@
+package io.portico.core.server;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.portico.core.route.BadPathException;
+import io.portico.core.route.PathNormalizer;
+import io.portico.core.route.RouteMatch;
+import io.portico.core.upstream.Target;
+import io.portico.core.upstream.Upstream;
+
+import java.util.function.Supplier;
+
+/**
+ * The request path, in order: edge checks → path normalization → route → upstream target → forward.
+ *
+ * <p>Runs on the connection's virtual thread and blocks freely. It reads the current {@link Snapshot}
+ * once per request, so a request finishes on the configuration it started with. Every answer the gateway
+ * makes itself goes through {@link Responses} (problem+json, connection closed when the request body was
+ * not consumed).
+ */
+final class GatewayHandler implements Handler {
+    static final String SERVER_NAME = "portico";
+
+    private final Supplier<Snapshot> snapshot;
+    private final EdgeChecks edge;
+    private final Forwarder forwarder;
+
+    GatewayHandler(Supplier<Snapshot> snapshot, EdgeChecks edge, Forwarder forwarder) {
+        this.snapshot = snapshot;
+        this.edge = edge;
+        this.forwarder = forwarder;
+    }
+
+    @Override
+    public void handle(ServerRequest req, ServerResponse res) {
+        String requestId = RequestIds.accept(req.headers().first(Forwarder.X_REQUEST_ID).orElse(null));
+        res.header(Forwarder.X_REQUEST_ID, requestId);
+        res.header(HeaderNames.SERVER, SERVER_NAME);
+
+        Problem rejected = edge.check(req);
+        if (rejected != null) {
+            Responses.problem(req, res, rejected.withInstance(requestId), true);
+            return;
+        }
+        String path;
+        try {
+            path = PathNormalizer.normalize(req.prologue().uriPath().rawPath());
+        } catch (BadPathException e) {
+            Responses.problem(req, res, Problem.badRequest(e.getMessage()).withInstance(requestId), false);
+            return;
+        }
+
+        Snapshot current = snapshot.get();
+        RouteMatch match = current.routes().match(new HelidonRequestFacts(req, path));
+        if (match == null) {
+            Responses.problem(req, res, Problem.notFound().withInstance(requestId), false);
+            return;
+        }
+        Upstream upstream = current.upstreams().get(match.route().config().upstream());
+        Target target = upstream.pick();
+        if (target == null) {
+            Responses.problem(req, res, Problem.noTarget(upstream.name()).withInstance(requestId), false);
+            return;
+        }
+        forwarder.forward(req, res, match, upstream, target, requestId);
+    }
+}

@@ -1,0 +1,106 @@
+package io.portico.core.server;
+
+import io.helidon.http.encoding.ContentEncodingContext;
+import io.helidon.webserver.ErrorHandling;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.DirectHandlers;
+import io.helidon.http.DirectHandler;
+import io.helidon.webserver.http1.Http1Config;
+import io.portico.core.config.ServerConfig;
+import io.portico.core.upstream.ProxyClient;
+
+import java.time.Duration;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
+
+/**
+ * The client-facing listener: a Helidon WebServer with deliberate edge limits, one virtual thread per
+ * request, and a single catch-all handler ({@link GatewayHandler}).
+ *
+ * <p>Edge limits (all from {@code server:}): request line ({@code max-request-line}, 414), header section
+ * ({@code max-header-size}, 431) and count ({@code max-headers}, 431), body ({@code max-body-size}, 413,
+ * enforced while streaming for chunked bodies too), header deadline ({@code header-timeout}), idle
+ * keep-alive ({@code idle-timeout}) and concurrent connections ({@code max-connections}).
+ *
+ * <p>{@link #start()} fails fast when the port cannot be bound. {@link #stop()} stops accepting, lets
+ * requests in flight finish for up to {@code shutdown-grace}, then closes what is left.
+ */
+public final class GatewayServer {
+    private static final Logger LOG = Logger.getLogger(GatewayServer.class.getName());
+
+    private final ServerConfig config;
+    private final WebServer server;
+    private final HeaderDeadline headerDeadline;
+
+    /**
+     * @param snapshot supplies the current routes and upstreams; read once per request
+     */
+    public GatewayServer(ServerConfig config, Supplier<Snapshot> snapshot) {
+        this.config = config;
+        this.headerDeadline = new HeaderDeadline(config.headerTimeout());
+        Forwarder forwarder = new Forwarder(new ProxyClient(), new Forwarding(config.trustedProxies()), config.maxBodySize());
+        GatewayHandler handler = new GatewayHandler(snapshot, new EdgeChecks(config.maxHeaders()), forwarder);
+        ProblemDirectHandler problems = new ProblemDirectHandler(new ProblemDirectHandler.ServerConfigView(
+                config.maxBodySize(), config.maxRequestLine(), config.maxHeaderSize()));
+        DirectHandlers.Builder direct = DirectHandlers.builder();
+        for (DirectHandler.EventType t : DirectHandler.EventType.values()) {
+            direct.addHandler(t, problems);
+        }
+        Duration idle = config.idleTimeout();
+        this.server = WebServer.builder()
+                .host(config.host())
+                .port(config.port())
+                .shutdownHook(false)                       // Portico's own signal handling drains first
+                .shutdownGracePeriod(config.shutdownGrace())
+                .maxPayloadSize(config.maxBodySize())
+                .maxTcpConnections(config.maxConnections())
+                .maxConcurrentRequests(-1)
+                .idleConnectionTimeout(idle)
+                .idleConnectionPeriod(Duration.ofMillis(Math.max(250, Math.min(5000, idle.toMillis() / 4))))
+                .backlog(4096)
+                .directHandlers(direct.build())
+                .errorHandling(ErrorHandling.builder().includeEntity(true).build())
+                .contentEncoding(ContentEncodingContext.builder()
+                        .contentEncodingsDiscoverServices(false)
+                        .addContentEncoding(new PassThroughEncoding())
+                        .build())
+                .addProtocol(Http1Config.builder()
+                        .maxPrologueLength(config.maxRequestLine())
+                        .maxHeadersSize(config.maxHeaderSize())
+                        .validatePath(true)
+                        .validatePrologue(true)
+                        .validateRequestHeaders(true)
+                        .validateRequestHostHeader(true)
+                        .addReceiveListener(headerDeadline)
+                        .build())
+                .routing(r -> r.any(handler))
+                .build();
+    }
+
+    /**
+     * Binds and starts accepting.
+     *
+     * @throws IllegalStateException naming host and port when the port cannot be bound
+     */
+    public GatewayServer start() {
+        server.start();
+        if (!server.isRunning() || server.port() < 0) {
+            headerDeadline.close();
+            throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port()
+                    + " (server.port): the address is in use or not available");
+        }
+        return this;
+    }
+
+    /** The bound port (useful when configured as 0). */
+    public int port() {
+        return server.port();
+    }
+
+    /** Stops accepting, waits up to {@code shutdown-grace} for requests in flight, then closes. Blocking. */
+    public void stop() {
+        server.stop();
+        headerDeadline.close();
+        LOG.fine("gateway listener stopped");
+    }
+}

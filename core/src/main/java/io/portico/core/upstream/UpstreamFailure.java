@@ -1,0 +1,60 @@
+package io.portico.core.upstream;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Why a call to an upstream target failed before a response head arrived, in the terms the client
+ * answer needs: {@link Kind#CONNECT} and {@link Kind#PROTOCOL} become 502, {@link Kind#TIMEOUT} 504.
+ *
+ * <p>The message is for logs (it may name the target); clients get a fixed problem text.
+ */
+public final class UpstreamFailure extends RuntimeException {
+
+    /** The failure classes a proxy distinguishes. */
+    public enum Kind {
+        /** Connection refused, reset, unreachable, or closed before a response. */
+        CONNECT,
+        /** No connection or no response within the configured time. */
+        TIMEOUT,
+        /** The target answered something that is not valid HTTP. */
+        PROTOCOL
+    }
+
+    private final Kind kind;
+
+    public UpstreamFailure(Kind kind, String message, Throwable cause) {
+        super(message, cause, false, false);
+        this.kind = kind;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** Classifies an exception thrown by the HTTP client while sending a request or reading its head. */
+    public static Kind classify(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof SocketTimeoutException || c instanceof TimeoutException
+                    || c instanceof InterruptedIOException) {
+                return Kind.TIMEOUT;
+            }
+            if (c instanceof ConnectException || c instanceof NoRouteToHostException
+                    || c instanceof UnknownHostException) {
+                return Kind.CONNECT;
+            }
+        }
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof IOException || c instanceof UncheckedIOException) {
+                return Kind.CONNECT;
+            }
+        }
+        return Kind.PROTOCOL;
+    }
+}
