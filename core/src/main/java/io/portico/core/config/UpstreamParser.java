@@ -22,7 +22,6 @@ import io.portico.core.config.UpstreamConfig.RetryConfig;
 
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /** Builds the {@code upstreams:} section. Not thread-safe. */
 final class UpstreamParser {
@@ -68,9 +67,7 @@ final class UpstreamParser {
             return List.of();
         }
         List<Node> items = f.list("targets");
-        if (items.isEmpty() && f.value("targets") instanceof SequenceNode) {
-            y.error(f.value("targets"), f.keyOf("targets"), "expected at least one target, got an empty list");
-        }
+        // An empty list is allowed (as in Kong): requests routed there get 503 until targets are added.
         List<TargetConfig> out = new ArrayList<>();
         Map<URI, Integer> seen = new HashMap<>();
         for (int i = 0; i < items.size(); i++) {

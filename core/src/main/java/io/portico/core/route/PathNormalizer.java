@@ -32,15 +32,18 @@ package io.portico.core.route;
  *   <li><b>Dot segments</b>: {@code .} and {@code ..} segments are removed as in RFC 3986 §5.2.4
  *       {@code remove_dot_segments}, <em>after</em> the unreserved decoding, so {@code %2e%2e} is a
  *       {@code ..} segment. A removed final dot segment leaves a trailing slash ({@code /a/b/..} →
- *       {@code /a/}). Only whole segments count: {@code ..%2F}, {@code ...}, {@code ..;} are ordinary
- *       segments.</li>
+ *       {@code /a/}). {@code ...} is an ordinary segment.</li>
+ *   <li><b>Hidden dot segments are rejected</b>: a {@code .} or {@code ..} that is delimited inside a
+ *       segment by {@code %2F}, {@code %5C} or a {@code ;} parameter ({@code /a/..%2Fadmin},
+ *       {@code /a/%5C..}, {@code /a/..;/admin}, {@code /a/.;x}) is answered 400, because upstreams that
+ *       decode encoded slashes or strip matrix parameters would resolve it (a known gateway bypass).</li>
  *   <li>Everything else is kept byte for byte, including {@code %20}, {@code +}, {@code ;}, {@code :},
  *       {@code @}, {@code !}, {@code $}, {@code &}, {@code '}, {@code (}, {@code )}, {@code *},
  *       {@code ,} and {@code =}.</li>
  * </ol>
  * Examples: {@code /p%2Fq/a%20b} → unchanged; {@code /a/./b/../c} → {@code /a/c};
  * {@code /%61pi//x} → {@code /api/x}; {@code /a/%2e%2e/b} → {@code /b}; {@code /..}, {@code /a%00},
- * {@code /a%2} → rejected.
+ * {@code /a%2}, {@code /a/..%2Fadmin}, {@code /a/..;/admin} → rejected.
  *
  * <h2>Performance and threading</h2>
  * Stateless and thread-safe. A path that is already normalized is recognised in one scan and returned
@@ -65,10 +68,47 @@ public final class PathNormalizer {
         if (rawPath == null || rawPath.isEmpty() || rawPath.charAt(0) != '/') {
             throw new BadPathException("path must start with '/'");
         }
-        if (isNormalized(rawPath)) {
-            return rawPath;
+        String normalized = isNormalized(rawPath) ? rawPath : rewrite(rawPath);
+        rejectHiddenDotSegments(normalized);
+        return normalized;
+    }
+
+    /**
+     * Rejects a {@code .} or {@code ..} hidden inside a segment behind an encoded slash or backslash or
+     * before a {@code ;} parameter ({@code ..%2F}, {@code %5C..}, {@code ..;x}). The gateway keeps such
+     * segments opaque, but upstreams that decode {@code %2F} or strip {@code ;} parameters (Tomcat,
+     * Jetty) would resolve them, so the path the upstream acts on would differ from the one routed.
+     * One scan, no allocation.
+     */
+    private static void rejectHiddenDotSegments(String p) {
+        int len = p.length();
+        int pieceStart = 1;
+        boolean inParams = false;
+        boolean hidden = false; // the current segment has an encoded separator or a ';'
+        for (int i = 1; i <= len; i++) {
+            char c = i < len ? p.charAt(i) : '/';
+            boolean encodedSeparator = c == '%' && i + 2 < len && p.charAt(i + 1) == '2' && p.charAt(i + 2) == 'F'
+                    || c == '%' && i + 2 < len && p.charAt(i + 1) == '5' && p.charAt(i + 2) == 'C';
+            if (c == '/' || encodedSeparator || (c == ';' && !inParams)) {
+                boolean dots = !inParams && isDotSegment(p, pieceStart, i);
+                if (dots && (hidden || c != '/')) {
+                    throw new BadPathException("ambiguous dot segment in path");
+                }
+                if (c == '/') {
+                    hidden = false;
+                    inParams = false;
+                    pieceStart = i + 1;
+                } else if (c == ';') {
+                    hidden = true;
+                    inParams = true;
+                } else {
+                    hidden = true;
+                    inParams = false;
+                    i += 2;
+                    pieceStart = i + 1;
+                }
+            }
         }
-        return rewrite(rawPath);
     }
 
     /**

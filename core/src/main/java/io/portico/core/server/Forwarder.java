@@ -4,6 +4,7 @@ import io.helidon.http.ClientRequestHeaders;
 import io.helidon.http.Header;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
 import io.helidon.http.Headers;
 import io.helidon.http.Method;
 import io.helidon.http.Status;
@@ -106,6 +107,9 @@ final class Forwarder {
             Problem p = e.kind() == UpstreamFailure.Kind.TIMEOUT ? Problem.gatewayTimeout() : Problem.badGateway();
             Responses.problem(req, res, p.withInstance(requestId), body != null && !body.fullyRead());
             return;
+        }
+        if (Responses.clientAskedToClose(req)) {
+            res.header(HeaderValues.CONNECTION_CLOSE);
         }
         try (upstreamRes) {
             relay(req, res, upstreamRes);

@@ -1,6 +1,7 @@
 package io.portico.core.server;
 
 import io.helidon.http.HeaderNames;
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -35,6 +36,14 @@ final class GatewayHandler implements Handler {
 
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
+        route(req, res);
+        if (Responses.clientAskedToClose(req)) {
+            // Helidon 4.5 would keep reading this connection after a "Connection: close" request.
+            throw new CloseConnectionException("client asked to close");
+        }
+    }
+
+    private void route(ServerRequest req, ServerResponse res) {
         String requestId = RequestIds.accept(req.headers().first(Forwarder.X_REQUEST_ID).orElse(null));
         res.header(Forwarder.X_REQUEST_ID, requestId);
         res.header(HeaderNames.SERVER, SERVER_NAME);

@@ -28,7 +28,7 @@ final class Responses {
      * @throws CloseConnectionException when the connection must be closed (Helidon closes it after sending)
      */
     static void problem(ServerRequest req, ServerResponse res, Problem problem, boolean close) {
-        boolean mustClose = close || !bodyConsumed(req);
+        boolean mustClose = close || !bodyConsumed(req) || clientAskedToClose(req);
         res.status(Status.create(problem.status()));
         res.header(HeaderNames.CONTENT_TYPE, Problem.CONTENT_TYPE);
         if (mustClose) {
@@ -38,6 +38,22 @@ final class Responses {
         if (mustClose) {
             throw new CloseConnectionException("closing after a rejected request");
         }
+    }
+
+    /** Whether the request carries {@code Connection: close} (the response must then close the connection). */
+    static boolean clientAskedToClose(ServerRequest req) {
+        var headers = req.headers();
+        if (!headers.contains(HeaderNames.CONNECTION)) {
+            return false;
+        }
+        for (String value : headers.get(HeaderNames.CONNECTION).allValues()) {
+            for (String token : value.split(",")) {
+                if (token.trim().equalsIgnoreCase("close")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static boolean bodyConsumed(ServerRequest req) {

@@ -405,7 +405,6 @@ class ConfigErrorsTest {
                 """)).containsExactly(
                 err(2, "upstreams.bad name", "expected an upstream name of letters, digits, '_', '.' and '-'"
                         + " (starting with a letter or digit), got 'bad name'"),
-                err(3, "upstreams.bad name.targets", "expected at least one target, got an empty list"),
                 err(7, "upstreams.dup.targets[1].url", "duplicate target 'http://H:1/' (first at line 6)"),
                 err(8, "upstreams.dup.balancer", "expected one of: round-robin, weighted, least-requests,"
                         + " consistent-hash, random, got 'fastest'"),

@@ -1,0 +1,70 @@
+package io.portico.core.testing;
+
+import io.portico.core.Gateway;
+import io.portico.core.config.ConfigException;
+import io.portico.core.config.ConfigLoader;
+import io.portico.core.config.GatewayConfig;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * A real gateway started from YAML text on a free port (the {@code server.port} of the text is replaced
+ * by 0 unless the text sets one). Close it to drain and stop.
+ */
+public final class GatewayFixture implements AutoCloseable {
+    private final Gateway gateway;
+    private final HttpClient http = HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(5))
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
+
+    private GatewayFixture(Gateway gateway) {
+        this.gateway = gateway;
+    }
+
+    /** Starts a gateway; {@code yaml} must not contain a {@code server:} block unless it sets {@code port: 0}. */
+    public static GatewayFixture start(String yaml) {
+        String text = yaml.contains("server:") ? yaml : "server: { port: 0 }\n" + yaml;
+        try {
+            GatewayConfig config = ConfigLoader.withSystemEnv().parse(text, "test.yaml", Path.of("."));
+            return new GatewayFixture(Gateway.start(config));
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException("test config is invalid:\n" + e.getMessage(), e);
+        }
+    }
+
+    public int port() {
+        return gateway.port();
+    }
+
+    public Gateway gateway() {
+        return gateway;
+    }
+
+    public URI uri(String pathAndQuery) {
+        return URI.create("http://127.0.0.1:" + port() + pathAndQuery);
+    }
+
+    /** A GET through the gateway with the JDK client (well-formed traffic). */
+    public HttpResponse<String> get(String pathAndQuery, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(pathAndQuery)).timeout(Duration.ofSeconds(20)).GET();
+        if (headers.length > 0) {
+            b.headers(headers);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    public HttpClient http() {
+        return http;
+    }
+
+    @Override
+    public void close() {
+        gateway.stop();
+    }
+}
