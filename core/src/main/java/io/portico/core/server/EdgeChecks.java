@@ -10,6 +10,11 @@ import io.helidon.webserver.http.ServerRequest;
  * <ul>
  *   <li>more header fields than {@code server.max-headers} → 431;</li>
  *   <li>an empty header name → 400;</li>
+ *   <li>a header name that becomes {@code Content-Length} or {@code Transfer-Encoding} when {@code _} is read
+ *       as {@code -} (e.g. {@code Transfer_Encoding}) → 400. Not framing for HTTP, but CGI/WSGI-style
+ *       upstreams make that mapping; forwarded, such a header would give the upstream a second framing
+ *       header on a reused connection (request smuggling towards the upstream). Legitimate clients never
+ *       send these names (nginx drops them by default);</li>
  *   <li>a header value with bytes outside ASCII → 400 (Helidon decodes them to U+FFFD, so they could not
  *       be forwarded faithfully; rejecting is honest, rewriting would not be).</li>
  * </ul>
@@ -28,8 +33,12 @@ final class EdgeChecks {
     Problem check(ServerRequest req) {
         int fields = 0;
         for (Header h : req.headers()) {
-            if (h.name().isEmpty()) {
+            String name = h.name();
+            if (name.isEmpty()) {
                 return Problem.badRequest("A header field has an empty name.");
+            }
+            if (isFramingLookalike(name)) {
+                return Problem.badRequest("A header field name mimics a framing header with '_' for '-'.");
             }
             fields += h.valueCount();
             for (String v : h.allValues()) {
@@ -43,6 +52,16 @@ final class EdgeChecks {
                     + maxHeaders + ".");
         }
         return null;
+    }
+
+    /** {@code content_length} / {@code transfer_encoding} in any case, with at least one '_' for a '-'. */
+    static boolean isFramingLookalike(String name) {
+        int len = name.length();
+        if ((len != 14 && len != 17) || name.indexOf('_') < 0) {
+            return false;
+        }
+        String dashed = name.replace('_', '-');
+        return dashed.equalsIgnoreCase("content-length") || dashed.equalsIgnoreCase("transfer-encoding");
     }
 
     private static boolean isAscii(String v) {

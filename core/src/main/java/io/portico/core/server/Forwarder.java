@@ -1,6 +1,5 @@
 package io.portico.core.server;
 
-import io.helidon.http.ClientRequestHeaders;
 import io.helidon.http.Header;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
@@ -8,13 +7,15 @@ import io.helidon.http.HeaderValues;
 import io.helidon.http.Headers;
 import io.helidon.http.Method;
 import io.helidon.http.Status;
-import io.helidon.webclient.http1.Http1ClientResponse;
 import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.portico.core.route.RouteMatch;
 import io.portico.core.upstream.ClientBodyException;
 import io.portico.core.upstream.ProxyClient;
+import io.portico.core.upstream.RequestHead;
+import io.portico.core.upstream.ResponseHead;
+import io.portico.core.upstream.UpstreamResponse;
 import io.portico.core.upstream.Target;
 import io.portico.core.upstream.Upstream;
 import io.portico.core.upstream.UpstreamFailure;
@@ -62,6 +63,9 @@ final class Forwarder {
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection",
             "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade",
             "expect", "content-length", "host");
+    /** Set by the gateway itself (after any trusted incoming value is folded in). */
+    private static final Set<String> REPLACED = Set.of("x-forwarded-for", "x-forwarded-proto", "x-forwarded-host",
+            "forwarded", "x-request-id");
     /** Client-supplied forwarding headers; kept only from trusted proxies. */
     private static final Set<String> FORWARDING = Set.of("x-forwarded-for", "x-forwarded-proto",
             "x-forwarded-host", "x-forwarded-port", "x-forwarded-prefix", "forwarded", "x-real-ip");
@@ -91,14 +95,15 @@ final class Forwarder {
         String pathAndQuery = req.prologue().hasQuery()
                 ? match.upstreamPath() + "?" + req.query().rawValue()
                 : match.upstreamPath();
-        String host = route.preserveHost() ? req.headers().first(HeaderNames.HOST).orElse(target.hostHeader())
+        String host = route.preserveHost()
+                ? req.headers().first(HeaderNames.HOST).orElse(target.hostHeader())
                 : target.hostHeader();
 
-        Http1ClientResponse upstreamRes;
+        UpstreamResponse upstreamRes;
         try {
-            upstreamRes = client.send(upstream, target, req.prologue().method(), pathAndQuery,
-                    h -> requestHeaders(req, h, host, requestId, body), req.headers().contains(HeaderNames.USER_AGENT),
-                    body == null ? null : body::writeTo, timeout);
+            upstreamRes = client.send(upstream, target, requestHead(req, pathAndQuery, host, requestId),
+                    body == null ? null : new ProxyClient.Body(body::writeTo, body.contentLength(), body.fullyRead()),
+                    timeout);
         } catch (ClientBodyException e) {
             Responses.problem(req, res, clientBodyProblem(e).withInstance(requestId), true);
             return;
@@ -116,58 +121,72 @@ final class Forwarder {
         }
     }
 
-    private void requestHeaders(ServerRequest req, ClientRequestHeaders out, String host, String requestId,
-                                BodySource body) {
+    private RequestHead requestHead(ServerRequest req, String pathAndQuery, String host, String requestId) {
         Headers in = req.headers();
+        RequestHead out = new RequestHead(req.prologue().method().text(), pathAndQuery);
         Set<String> named = connectionNamed(in);
         InetAddress peer = peerAddress(req.remotePeer().address());
         boolean trusted = forwarding.trusts(peer);
+        String peerIp = peer == null ? "unknown" : peer.getHostAddress();
+        String clientHost = in.first(HeaderNames.HOST).orElse("");
+        out.add("Host", host);
         for (Header h : in) {
             String n = h.headerName().lowerCase();
             if (HOP_BY_HOP.contains(n) || (named != null && named.contains(n))
-                    || (!trusted && FORWARDING.contains(n))) {
+                    || (!trusted && FORWARDING.contains(n)) || REPLACED.contains(n)) {
                 continue;
             }
-            out.add(h);
+            String name = h.name();
+            for (String v : h.allValues()) {
+                out.add(name, v);
+            }
         }
-        String peerIp = peer == null ? "unknown" : peer.getHostAddress();
-        String clientHost = in.first(HeaderNames.HOST).orElse("");
-        out.set(HeaderNames.HOST, host);
-        out.set(X_FORWARDED_FOR, Forwarding.xForwardedFor(trusted ? joined(in, X_FORWARDED_FOR) : null, peerIp));
-        if (!trusted || !in.contains(X_FORWARDED_PROTO)) {
-            out.set(X_FORWARDED_PROTO, "http");
+        out.add("X-Forwarded-For", Forwarding.xForwardedFor(trusted ? joined(in, X_FORWARDED_FOR) : null, peerIp));
+        out.add("X-Forwarded-Proto", trusted ? in.first(X_FORWARDED_PROTO).orElse("http") : "http");
+        String fwdHost = trusted ? in.first(X_FORWARDED_HOST).orElse(clientHost) : clientHost;
+        if (!fwdHost.isEmpty()) {
+            out.add("X-Forwarded-Host", fwdHost);
         }
-        if ((!trusted || !in.contains(X_FORWARDED_HOST)) && !clientHost.isEmpty()) {
-            out.set(X_FORWARDED_HOST, clientHost);
-        }
-        out.set(FORWARDED, Forwarding.forwarded(trusted ? joined(in, FORWARDED) : null, peer, peerIp, clientHost, "http"));
-        out.set(X_REQUEST_ID, requestId);
-        if (body != null && body.contentLength() >= 0) {
-            out.set(HeaderNames.CONTENT_LENGTH, Long.toString(body.contentLength()));
-        }
+        out.add("Forwarded", Forwarding.forwarded(trusted ? joined(in, FORWARDED) : null, peer, peerIp, clientHost, "http"));
+        out.add("X-Request-Id", requestId);
+        return out;
     }
 
-    private static void relay(ServerRequest req, ServerResponse res, Http1ClientResponse up) {
-        Status status = up.status();
-        res.status(status);
-        Headers h = up.headers();
-        Set<String> named = connectionNamed(h);
-        for (Header x : h) {
-            String n = x.headerName().lowerCase();
+    private static void relay(ServerRequest req, ServerResponse res, UpstreamResponse up) {
+        ResponseHead head = up.head();
+        res.status(Status.create(head.status(), head.reason()));
+        Set<String> named = null;
+        String connection = head.first("Connection");
+        if (connection != null) {
+            named = tokens(connection);
+        }
+        for (int i = 0; i < head.size(); i++) {
+            String name = head.name(i);
+            String n = name.toLowerCase(Locale.ROOT);
             if (HOP_BY_HOP.contains(n) || n.equals("server") || (named != null && named.contains(n))) {
                 continue;
             }
-            res.header(x);
+            res.headers().add(HeaderNames.create(name), head.value(i));
         }
-        boolean noBody = req.prologue().method() == Method.HEAD || status.code() == 204 || status.code() == 304
-                || status.code() < 200;
+        int status = head.status();
+        boolean noBody = req.prologue().method() == Method.HEAD || status == 204 || status == 304;
+        long length = head.contentLength();
         if (noBody) {
-            up.headers().contentLength().ifPresent(cl -> res.header(HeaderNames.CONTENT_LENGTH, Long.toString(cl)));
+            String declared = head.first("Content-Length");
+            if (declared != null && req.prologue().method() == Method.HEAD) {
+                res.header(HeaderNames.CONTENT_LENGTH, declared);
+            }
             res.send();
             return;
         }
-        up.headers().contentLength().ifPresent(cl -> res.header(HeaderNames.CONTENT_LENGTH, Long.toString(cl)));
-        try (InputStream in = up.inputStream(); OutputStream out = res.outputStream()) {
+        if (length >= 0) {
+            res.header(HeaderNames.CONTENT_LENGTH, Long.toString(length));
+        }
+        if (length == 0) {
+            res.send();
+            return;
+        }
+        try (InputStream in = up.body(); OutputStream out = res.outputStream()) {
             in.transferTo(out);
         } catch (IOException | UncheckedIOException | IllegalStateException e) {
             // The status line may already be on the wire: the only honest signal left is closing the connection.
@@ -191,11 +210,17 @@ final class Forwarder {
         }
         Set<String> names = new HashSet<>();
         for (String v : h.get(HeaderNames.CONNECTION).allValues()) {
-            for (String token : v.split(",")) {
-                String t = token.trim().toLowerCase(Locale.ROOT);
-                if (!t.isEmpty()) {
-                    names.add(t);
-                }
+            names.addAll(tokens(v));
+        }
+        return names;
+    }
+
+    private static Set<String> tokens(String commaSeparated) {
+        Set<String> names = new HashSet<>();
+        for (String token : commaSeparated.split(",")) {
+            String t = token.trim().toLowerCase(Locale.ROOT);
+            if (!t.isEmpty()) {
+                names.add(t);
             }
         }
         return names;

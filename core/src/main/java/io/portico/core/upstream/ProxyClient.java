@@ -1,37 +1,22 @@
 package io.portico.core.upstream;
 
-import io.helidon.http.ClientRequestHeaders;
-import io.helidon.http.Method;
-import io.helidon.http.HeaderNames;
-import io.helidon.webclient.http1.Http1ClientRequest;
-import io.helidon.webclient.spi.WebClientService;
-import io.helidon.webclient.http1.Http1ClientResponse;
-
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
-import java.util.function.Consumer;
 
 /**
  * Sends one request to one target over the upstream's keep-alive pool and returns the response with its
- * body still unread (streamed by the caller).
+ * body still unread (the caller streams it).
  *
- * <p>Blocking: call it from a virtual thread. The request target is sent byte-exact (no re-encoding), the
- * client never follows redirects, and framing is always the client library's own: a fixed
- * {@code Content-Length} when the caller sets one, chunked otherwise. Thread-safe and stateless.
+ * <p>Blocking: call it from a virtual thread. The head is written exactly as built ({@link RequestHead});
+ * the body is framed by this client: fixed length when {@code contentLength >= 0}, chunked otherwise.
+ * Redirects are never followed. A pooled connection that turns out to be closed by the target before any
+ * response byte (the usual keep-alive race) is replaced by a fresh connection once, when repeating the
+ * request is safe: an idempotent method or no body, and the body (if any) still replayable.
+ * Thread-safe and stateless.
  */
 public final class ProxyClient {
-
-    /** Request property set when the client sent no {@code User-Agent}: none is then sent upstream either. */
-    static final String NO_USER_AGENT = "portico.no-user-agent";
-
-    /** Removes the User-Agent the HTTP client adds on its own when the client request had none. */
-    static final WebClientService NO_DEFAULT_USER_AGENT = (chain, request) -> {
-        if (request.properties().containsKey(NO_USER_AGENT)) {
-            request.headers().remove(HeaderNames.USER_AGENT);
-        }
-        return chain.proceed(request);
-    };
 
     /** Writes a request body; a failure reading the client's side must surface as {@link ClientBodyException}. */
     @FunctionalInterface
@@ -39,56 +24,106 @@ public final class ProxyClient {
         void writeTo(OutputStream out) throws IOException;
     }
 
+    /** A request body: its writer, declared length (-1 for chunked) and whether it can be written twice. */
+    public record Body(BodyWriter writer, long contentLength, boolean replayable) {
+    }
+
     /**
      * Sends the request.
      *
-     * @param pathAndQuery the request target as it must appear on the wire ({@code /p?q}), already encoded
-     * @param headers      fills the upstream request headers (Host included)
-     * @param hasUserAgent whether {@code headers} sets a User-Agent (if not, none is sent)
-     * @param body         the body, or null for none
-     * @param timeout      longest wait for the response head and between body reads
+     * @param body    the body, or null for none
+     * @param timeout longest wait for the response head and between body reads
      * @return the response; the caller must close it
-     * @throws UpstreamFailure     when the target could not be reached or did not answer in time
+     * @throws UpstreamFailure     when the target could not be reached, failed, or did not answer in time
      * @throws ClientBodyException when the client's body could not be read
      */
-    public Http1ClientResponse send(Upstream upstream, Target target, Method method, String pathAndQuery,
-                                   Consumer<ClientRequestHeaders> headers, boolean hasUserAgent, BodyWriter body,
-                                   Duration timeout) {
-        Http1ClientRequest req = upstream.client()
-                .method(method)
-                .uri(target.uri(pathAndQuery))
-                .readTimeout(timeout)
-                .headers(headers);
-        if (!hasUserAgent) {
-            req.property(NO_USER_AGENT, "true");
+    public UpstreamResponse send(Upstream upstream, Target target, RequestHead head, Body body, Duration timeout) {
+        ConnectionPool pool = upstream.pool(target);
+        byte[] headBytes = head.encode(target.basePath(), body == null ? -2 : body.contentLength());
+        UpstreamConnection pooled = pool.takeIdle();
+        if (pooled != null) {
+            try {
+                return exchange(pool, pooled, head, headBytes, body, timeout);
+            } catch (StaleConnection stale) {
+                boolean safe = (head.idempotent() || body == null) && (body == null || body.replayable());
+                if (!safe) {
+                    throw failure(upstream, target, UpstreamFailure.Kind.CONNECT, stale.getCause());
+                }
+                // fall through to a fresh connection
+            }
+        }
+        UpstreamConnection fresh;
+        try {
+            fresh = pool.open(upstream.connectTimeout());
+        } catch (SocketTimeoutException e) {
+            throw failure(upstream, target, UpstreamFailure.Kind.TIMEOUT, e);
+        } catch (IOException e) {
+            throw failure(upstream, target, UpstreamFailure.Kind.CONNECT, e);
         }
         try {
-            if (body == null) {
-                return req.request();
-            }
-            return req.outputStream(out -> {
-                body.writeTo(out);
-                out.close();
-            });
-        } catch (ClientBodyException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            ClientBodyException clientSide = findClientBodyFailure(e);
-            if (clientSide != null) {
-                throw clientSide;
-            }
-            UpstreamFailure.Kind kind = UpstreamFailure.classify(e);
-            throw new UpstreamFailure(kind, "upstream " + upstream.name() + " target " + target + ": " + kind
-                    + " (" + e + ")", e);
+            return exchange(pool, fresh, head, headBytes, body, timeout);
+        } catch (StaleConnection e) {
+            throw failure(upstream, target, UpstreamFailure.Kind.CONNECT, e.getCause());
         }
     }
 
-    private static ClientBodyException findClientBodyFailure(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof ClientBodyException cbe) {
-                return cbe;
+    private UpstreamResponse exchange(ConnectionPool pool, UpstreamConnection c, RequestHead head, byte[] headBytes,
+                                      Body body, Duration timeout) {
+        boolean reused = c.previousUses() > 0;
+        c.markUsed();
+        boolean received = false;
+        try {
+            c.readTimeout(timeout);
+            OutputStream out = c.out();
+            out.write(headBytes);
+            if (body != null) {
+                writeBody(out, body);
             }
+            out.flush();
+            ResponseHead response = ResponseHead.read(c, head.method().equals("HEAD"));
+            if (response == null) {
+                throw new java.io.EOFException("closed before the response");
+            }
+            received = true;
+            return new UpstreamResponse(response, c, pool);
+        } catch (ClientBodyException e) {
+            c.close();
+            throw e;
+        } catch (UpstreamProtocolException e) {
+            c.close();
+            throw new UpstreamFailure(UpstreamFailure.Kind.PROTOCOL, "invalid response from " + c + ": " + e.getMessage(), e);
+        } catch (SocketTimeoutException e) {
+            c.close();
+            throw new UpstreamFailure(UpstreamFailure.Kind.TIMEOUT, "no response from " + c + " within " + timeout, e);
+        } catch (IOException e) {
+            c.close();
+            if (reused && !received) {
+                throw new StaleConnection(e);
+            }
+            throw new UpstreamFailure(UpstreamFailure.Kind.CONNECT, c + " failed: " + e, e);
         }
-        return null;
+    }
+
+    private static void writeBody(OutputStream out, Body body) throws IOException {
+        if (body.contentLength() >= 0) {
+            FixedLengthOutputStream fixed = new FixedLengthOutputStream(out, body.contentLength());
+            body.writer().writeTo(fixed);
+            fixed.finish();
+        } else {
+            ChunkedOutputStream chunked = new ChunkedOutputStream(out);
+            body.writer().writeTo(chunked);
+            chunked.finish();
+        }
+    }
+
+    private static UpstreamFailure failure(Upstream upstream, Target target, UpstreamFailure.Kind kind, Throwable cause) {
+        return new UpstreamFailure(kind, "upstream " + upstream.name() + " target " + target + ": " + kind + " (" + cause + ")", cause);
+    }
+
+    /** A reused connection failed before any response byte: the target most likely closed it while idle. */
+    private static final class StaleConnection extends RuntimeException {
+        StaleConnection(Throwable cause) {
+            super(cause.toString(), cause, false, false);
+        }
     }
 }

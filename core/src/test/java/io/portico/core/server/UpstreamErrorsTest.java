@@ -32,8 +32,10 @@ class UpstreamErrorsTest {
         assertThat(r.header("Content-Type")).isEqualTo("application/problem+json");
         assertThat(r.body()).contains("\"status\":" + status)
                 .contains("\"instance\":\"" + r.header("X-Request-Id") + "\"")
-                .doesNotContain("127.0.0.1").doesNotContain(Integer.toString(upstreamPort))
-                .doesNotContain("Exception");
+                .doesNotContain("127.0.0.1").doesNotContain("Exception");
+        if (upstreamPort > 0) {
+            assertThat(r.body()).doesNotContain(Integer.toString(upstreamPort));
+        }
     }
 
     @Test
@@ -76,7 +78,7 @@ class UpstreamErrorsTest {
     void noTargetIs503() throws Exception {
         try (GatewayFixture gw = gateway("[]", "")) {
             var r = RawClient.exchange(gw.port(), "GET /x HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n", 3000);
-            assertProblem(r, 503, 0);
+            assertProblem(r, 503, -1);
         }
     }
 

@@ -1,0 +1,47 @@
+package io.portico.core.upstream;
+
+import java.io.InputStream;
+
+/**
+ * A response from a target: its head, and its body still on the connection.
+ *
+ * <p>{@link #close()} must always be called (try-with-resources). It returns the connection to the pool
+ * only when the body was read to its end and the response allows reuse; otherwise the connection is
+ * closed, so a half-read response can never leak into the next request. One thread.
+ */
+public final class UpstreamResponse implements AutoCloseable {
+    private final ResponseHead head;
+    private final ResponseBody body;
+    private final UpstreamConnection connection;
+    private final ConnectionPool pool;
+    private boolean closed;
+
+    UpstreamResponse(ResponseHead head, UpstreamConnection connection, ConnectionPool pool) {
+        this.head = head;
+        this.body = new ResponseBody(connection, head);
+        this.connection = connection;
+        this.pool = pool;
+    }
+
+    public ResponseHead head() {
+        return head;
+    }
+
+    /** The de-framed body; empty when the response has none. */
+    public InputStream body() {
+        return body;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (body.complete() && head.keepAlive()) {
+            pool.release(connection);
+        } else {
+            connection.close();
+        }
+    }
+}
