@@ -52,6 +52,8 @@ import java.util.logging.Logger;
 final class Forwarder {
     static final HeaderName X_REQUEST_ID = HeaderNames.create("X-Request-Id");
     static final int PREFETCH = 16 * 1024;
+    /** Fixed-length responses up to this size are read whole and sent in one write. */
+    static final int SMALL_BODY = 16 * 1024;
 
     private static final Logger LOG = Logger.getLogger(Forwarder.class.getName());
     private static final HeaderName X_FORWARDED_FOR = HeaderNames.create("X-Forwarded-For");
@@ -179,12 +181,21 @@ final class Forwarder {
             res.send();
             return;
         }
-        if (length >= 0) {
-            res.header(HeaderNames.CONTENT_LENGTH, Long.toString(length));
-        }
         if (length == 0) {
             res.send();
             return;
+        }
+        try {
+            if (length > 0 && length <= SMALL_BODY) {
+                // one write for head and body, no stream set-up: the common case for API responses
+                res.send(up.body().readNBytes((int) length));
+                return;
+            }
+        } catch (IOException | UncheckedIOException e) {
+            throw new CloseConnectionException("upstream response aborted", e);
+        }
+        if (length > 0) {
+            res.header(HeaderNames.CONTENT_LENGTH, Long.toString(length));
         }
         try (InputStream in = up.body(); OutputStream out = res.outputStream()) {
             in.transferTo(out);

@@ -51,6 +51,8 @@ public final class GatewayServer {
                 .host(config.host())
                 .port(config.port())
                 .shutdownHook(false)                       // Portico's own signal handling drains first
+                .protocolsDiscoverServices(false)          // only our Http1Config; a discovered second one
+                                                           // disables idle-closing of silent connections
                 .shutdownGracePeriod(config.shutdownGrace())
                 .maxPayloadSize(config.maxBodySize())
                 .maxTcpConnections(config.maxConnections())

@@ -92,11 +92,11 @@ public final class ProxyClient {
         } catch (UpstreamProtocolException e) {
             c.close();
             throw new UpstreamFailure(UpstreamFailure.Kind.PROTOCOL, "invalid response from " + c + ": " + e.getMessage(), e);
-        } catch (SocketTimeoutException e) {
-            c.close();
-            throw new UpstreamFailure(UpstreamFailure.Kind.TIMEOUT, "no response from " + c + " within " + timeout, e);
         } catch (IOException e) {
             c.close();
+            if (c.timedOut()) {
+                throw new UpstreamFailure(UpstreamFailure.Kind.TIMEOUT, "no response from " + c + " within " + timeout, e);
+            }
             if (reused && !received) {
                 throw new StaleConnection(e);
             }

@@ -13,7 +13,8 @@ import java.time.Duration;
  * One HTTP/1.1 connection to a target, with its own read buffer.
  *
  * <p>Owned by one request at a time (taken from and returned to a {@link ConnectionPool}); not
- * thread-safe. Reads block for at most the timeout set by {@link #readTimeout(Duration)}.
+ * thread-safe, except that {@link ReadDeadlines} may close it from its own thread when a read waits past
+ * the limit set by {@link #readTimeout(Duration)}.
  */
 final class UpstreamConnection {
     private static final int BUFFER = 16 * 1024;
@@ -26,6 +27,9 @@ final class UpstreamConnection {
     private int limit;
     private int uses;
     private long idleSince;
+    private long timeoutNanos;                 // per-read limit while armed
+    private volatile long deadline;            // 0: no read in progress
+    private volatile boolean timedOut;
 
     private UpstreamConnection(Socket socket) throws IOException {
         this.socket = socket;
@@ -40,7 +44,9 @@ final class UpstreamConnection {
             s.setTcpNoDelay(true);
             s.setKeepAlive(true);
             s.connect(address, (int) Math.max(1, timeout.toMillis()));
-            return new UpstreamConnection(s);
+            UpstreamConnection c = new UpstreamConnection(s);
+            ReadDeadlines.get().watch(c);
+            return c;
         } catch (IOException | RuntimeException e) {
             s.close();
             throw e;
@@ -51,8 +57,33 @@ final class UpstreamConnection {
         return out;
     }
 
-    void readTimeout(Duration timeout) throws IOException {
-        socket.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis())));
+    /**
+     * Limits each blocking read to {@code timeout} until {@link #disarm()}; a read that waits longer fails
+     * and {@link #timedOut()} becomes true.
+     */
+    void readTimeout(Duration timeout) {
+        timeoutNanos = timeout.toNanos();
+        timedOut = false;
+    }
+
+    /** No read limit (the connection is idle in the pool). */
+    void disarm() {
+        timeoutNanos = 0;
+        deadline = 0;
+    }
+
+    /** Whether the last failed read failed because its deadline passed. */
+    boolean timedOut() {
+        return timedOut;
+    }
+
+    /** Called by {@link ReadDeadlines}: closes the socket if a read has waited past its deadline. */
+    void expireIfDue(long now) {
+        long d = deadline;
+        if (d != 0 && now - d > 0) {
+            timedOut = true;
+            close();
+        }
     }
 
     /** How many requests were sent on this connection before the current one. */
@@ -89,7 +120,7 @@ final class UpstreamConnection {
     int read(byte[] dst, int off, int len) throws IOException {
         if (pos == limit) {
             if (len >= buf.length) {
-                return in.read(dst, off, len); // large reads bypass the buffer
+                return timedRead(dst, off, len); // large reads bypass the buffer
             }
             if (!fill()) {
                 return -1;
@@ -139,14 +170,14 @@ final class UpstreamConnection {
                 sb = new StringBuilder();
             }
             sb.append(new String(buf, start, pos - start, StandardCharsets.ISO_8859_1));
-            if (sb.length() > max) {
+            if (sb.length() > max + 1) { // + 1: the CR of a CRLF split across reads
                 throw new UpstreamProtocolException("line too long");
             }
         }
     }
 
     private boolean fill() throws IOException {
-        int r = in.read(buf, 0, buf.length);
+        int r = timedRead(buf, 0, buf.length);
         if (r < 0) {
             return false;
         }
@@ -155,7 +186,20 @@ final class UpstreamConnection {
         return true;
     }
 
+    private int timedRead(byte[] dst, int off, int len) throws IOException {
+        if (timeoutNanos == 0) {
+            return in.read(dst, off, len);
+        }
+        deadline = System.nanoTime() + timeoutNanos;
+        try {
+            return in.read(dst, off, len);
+        } finally {
+            deadline = 0;
+        }
+    }
+
     void close() {
+        ReadDeadlines.get().unwatch(this);
         try {
             socket.close();
         } catch (IOException ignored) {

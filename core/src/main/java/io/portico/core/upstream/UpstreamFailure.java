@@ -1,13 +1,5 @@
 package io.portico.core.upstream;
 
-import java.io.IOException;
-import java.io.InterruptedIOException;
-import java.io.UncheckedIOException;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
-import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Why a call to an upstream target failed before a response head arrived, in the terms the client
@@ -36,25 +28,5 @@ public final class UpstreamFailure extends RuntimeException {
 
     public Kind kind() {
         return kind;
-    }
-
-    /** Classifies an exception thrown by the HTTP client while sending a request or reading its head. */
-    public static Kind classify(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof SocketTimeoutException || c instanceof TimeoutException
-                    || c instanceof InterruptedIOException) {
-                return Kind.TIMEOUT;
-            }
-            if (c instanceof ConnectException || c instanceof NoRouteToHostException
-                    || c instanceof UnknownHostException) {
-                return Kind.CONNECT;
-            }
-        }
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof IOException || c instanceof UncheckedIOException) {
-                return Kind.CONNECT;
-            }
-        }
-        return Kind.PROTOCOL;
     }
 }

@@ -39,6 +39,7 @@ public final class UpstreamResponse implements AutoCloseable {
         }
         closed = true;
         if (body.complete() && head.keepAlive()) {
+            connection.disarm();
             pool.release(connection);
         } else {
             connection.close();
