@@ -2,6 +2,7 @@ package io.portico.core.server;
 
 import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.encoding.ContentEncodingContext;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -35,6 +36,10 @@ public final class DemoUpstream {
                 .host(config.host())
                 .port(config.port())
                 .shutdownHook(false)
+                .contentEncoding(ContentEncodingContext.builder()
+                        .contentEncodingsDiscoverServices(false)
+                        .addContentEncoding(new PassThroughEncoding())   // echo encoded bodies as bytes
+                        .build())
                 .routing(r -> r.any(DemoUpstream::echo))
                 .build()
                 .start();

@@ -165,8 +165,9 @@ final class Forwarder {
         for (int i = 0; i < head.size(); i++) {
             String name = head.name(i);
             String n = name.toLowerCase(Locale.ROOT);
-            if (HOP_BY_HOP.contains(n) || n.equals("server") || (named != null && named.contains(n))) {
-                continue;
+            if (HOP_BY_HOP.contains(n) || n.equals("server") || n.equals("x-request-id")
+                    || (named != null && named.contains(n))) {
+                continue; // Server and X-Request-Id are the gateway's own (set before routing)
             }
             res.headers().add(HeaderNames.create(name), head.value(i));
         }

@@ -47,6 +47,15 @@ public final class GatewayServer {
             direct.addHandler(t, problems);
         }
         Duration idle = config.idleTimeout();
+        Http1Config http1 = Http1Config.builder()
+                .maxPrologueLength(config.maxRequestLine())
+                .maxHeadersSize(config.maxHeaderSize())
+                .validatePath(true)
+                .validatePrologue(true)
+                .validateRequestHeaders(true)
+                .validateRequestHostHeader(true)
+                .addReceiveListener(headerDeadline)
+                .build();
         this.server = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
@@ -66,15 +75,7 @@ public final class GatewayServer {
                         .contentEncodingsDiscoverServices(false)
                         .addContentEncoding(new PassThroughEncoding())
                         .build())
-                .addProtocol(Http1Config.builder()
-                        .maxPrologueLength(config.maxRequestLine())
-                        .maxHeadersSize(config.maxHeaderSize())
-                        .validatePath(true)
-                        .validatePrologue(true)
-                        .validateRequestHeaders(true)
-                        .validateRequestHostHeader(true)
-                        .addReceiveListener(headerDeadline)
-                        .build())
+                .addConnectionSelector(new FramingGuardSelector("@default", http1))
                 .routing(r -> r.any(handler))
                 .build();
     }

@@ -81,10 +81,6 @@ public record Problem(int status, String slug, String title, String detail, Stri
                 "The upstream service did not answer in time.", null);
     }
 
-    public static Problem shuttingDown() {
-        return new Problem(503, "shutting-down", "Service Unavailable", "The gateway is shutting down.", null);
-    }
-
     public static Problem internal() {
         return new Problem(500, "internal-error", "Internal Server Error",
                 "The gateway failed to process this request.", null);

@@ -148,6 +148,23 @@ class ProxyHeadersTest {
     }
 
     @Test
+    void upstreamRequestIdAndSetCookieLines() throws Exception {
+        upstream.responder((req, out, s) -> {
+            out.write(("HTTP/1.1 200 OK\r\nX-Request-Id: from-upstream\r\nSet-Cookie: a=1; Path=/\r\n"
+                    + "Set-Cookie: b=2; Expires=Wed, 21 Oct 2026 07:28:00 GMT\r\nContent-Length: 0\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+        });
+        gateway("", "");
+        var r = RawClient.exchange(gw.port(), "GET /x HTTP/1.1\r\nHost: a\r\nX-Request-Id: mine-1\r\nConnection: close\r\n\r\n", 1500);
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.text().split("\r\n")).filteredOn(l -> l.regionMatches(true, 0, "X-Request-Id:", 0, 13))
+                .containsExactly("X-Request-Id: mine-1");
+        assertThat(r.text().split("\r\n")).filteredOn(l -> l.startsWith("Set-Cookie:"))
+                .containsExactly("Set-Cookie: a=1; Path=/", "Set-Cookie: b=2; Expires=Wed, 21 Oct 2026 07:28:00 GMT");
+    }
+
+    @Test
     void redirectsArePassedThroughNotFollowed() throws Exception {
         upstream.responder((req, out, s) -> {
             out.write("HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:1/elsewhere\r\nContent-Length: 0\r\n\r\n"

@@ -1,0 +1,187 @@
+package io.portico.core.server;
+
+import io.helidon.common.buffers.BufferData;
+import io.helidon.common.buffers.DataReader;
+import io.helidon.common.buffers.DataWriter;
+import io.helidon.common.socket.HelidonSocket;
+import io.helidon.common.socket.PeerInfo;
+import io.helidon.http.RequestException;
+import io.helidon.http.Status;
+import io.helidon.webserver.ConnectionContext;
+import io.helidon.webserver.ListenerContext;
+import io.helidon.webserver.ProtocolConfigs;
+import io.helidon.webserver.ProxyProtocolData;
+import io.helidon.webserver.Router;
+import io.helidon.webserver.ServerConnectionException;
+import io.helidon.webserver.http1.Http1Config;
+import io.helidon.webserver.http1.Http1ConnectionProvider;
+import io.helidon.webserver.spi.ServerConnection;
+import io.helidon.webserver.spi.ServerConnectionSelector;
+
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Supplier;
+
+/**
+ * Helidon's HTTP/1.1 connection handling, with every byte the client sends passed through a
+ * {@link FramingGuard} first. Bytes up to a framing violation are delivered; the read after them fails
+ * with a 400 {@link RequestException}, which the request path turns into a problem response and a closed
+ * connection. Registered as the listener's only connection selector.
+ */
+final class FramingGuardSelector implements ServerConnectionSelector {
+    private final ServerConnectionSelector http1;
+
+    FramingGuardSelector(String listenerName, Http1Config config) {
+        this.http1 = new Http1ConnectionProvider().create(listenerName, config, ProtocolConfigs.create(List.of(config)));
+    }
+
+    @Override
+    public int bytesToIdentifyConnection() {
+        return http1.bytesToIdentifyConnection();
+    }
+
+    @Override
+    public Support supports(BufferData data) {
+        return http1.supports(data);
+    }
+
+    @Override
+    public Set<String> supportedApplicationProtocols() {
+        return http1.supportedApplicationProtocols();
+    }
+
+    @Override
+    public ServerConnection connection(ConnectionContext ctx) {
+        return http1.connection(new Guarded(ctx));
+    }
+
+    /** The connection context with a reader that checks framing. */
+    private static final class Guarded implements ConnectionContext {
+        private final ConnectionContext ctx;
+        private final DataReader reader;
+
+        Guarded(ConnectionContext ctx) {
+            this.ctx = ctx;
+            this.reader = DataReader.create(new GuardedSupplier(ctx.dataReader(), ctx.serverSocket()));
+        }
+
+        @Override
+        public DataReader dataReader() {
+            return reader;
+        }
+
+        @Override
+        public ListenerContext listenerContext() {
+            return ctx.listenerContext();
+        }
+
+        @Override
+        public ExecutorService executor() {
+            return ctx.executor();
+        }
+
+        @Override
+        public DataWriter dataWriter() {
+            return ctx.dataWriter();
+        }
+
+        @Override
+        public Router router() {
+            return ctx.router();
+        }
+
+        @Override
+        public Optional<ProxyProtocolData> proxyProtocolData() {
+            return ctx.proxyProtocolData();
+        }
+
+        @Override
+        public HelidonSocket serverSocket() {
+            return ctx.serverSocket();
+        }
+
+        @Override
+        public PeerInfo remotePeer() {
+            return ctx.remotePeer();
+        }
+
+        @Override
+        public PeerInfo localPeer() {
+            return ctx.localPeer();
+        }
+
+        @Override
+        public boolean isSecure() {
+            return ctx.isSecure();
+        }
+
+        @Override
+        public String socketId() {
+            return ctx.socketId();
+        }
+
+        @Override
+        public String childSocketId() {
+            return ctx.childSocketId();
+        }
+    }
+
+    /** Socket bytes through the guard; the bytes Helidon already buffered (if any) come first. */
+    private static final class GuardedSupplier implements Supplier<byte[]> {
+        private final DataReader original;
+        private final HelidonSocket socket;
+        private final FramingGuard guard = new FramingGuard();
+        private boolean drainedOriginal;
+        private RequestException pending;
+
+        GuardedSupplier(DataReader original, HelidonSocket socket) {
+            this.original = original;
+            this.socket = socket;
+        }
+
+        @Override
+        public byte[] get() {
+            if (pending != null) {
+                throw pending;
+            }
+            byte[] data;
+            if (!drainedOriginal) {
+                drainedOriginal = true;
+                int buffered = original.available();
+                data = buffered > 0 ? original.readBytes(buffered) : read();
+            } else {
+                data = read();
+            }
+            if (data == null) {
+                return null;
+            }
+            int ok = guard.inspect(data, data.length);
+            if (ok == data.length) {
+                return data;
+            }
+            pending = RequestException.builder()
+                    .type(io.helidon.http.DirectHandler.EventType.BAD_REQUEST)
+                    .status(Status.BAD_REQUEST_400)
+                    .message("invalid request framing: " + guard.violation())
+                    .safeMessage(false)
+                    .setKeepAlive(false)
+                    .build();
+            if (ok == 0) {
+                throw pending;
+            }
+            return Arrays.copyOf(data, ok);
+        }
+
+        private byte[] read() {
+            try {
+                return socket.get();
+            } catch (UncheckedIOException e) {
+                throw new ServerConnectionException("Failed to get data from socket", e);
+            }
+        }
+    }
+}

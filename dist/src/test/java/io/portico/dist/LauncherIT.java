@@ -1,0 +1,344 @@
+package io.portico.dist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Smoke test of the assembled distribution ({@code target/portico/}): runs the real {@code bin/portico}
+ * launcher as a separate process, with {@code JAVA_HOME} set to the JDK running this test.
+ *
+ * <p>Run by failsafe after {@code package}; {@code portico.home} and {@code portico.version} come from
+ * {@code dist/pom.xml}. Every child process is killed after each test.
+ */
+class LauncherIT {
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
+    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
+
+    private static Path home;
+    private static Path launcher;
+    private static String version;
+
+    private final List<Process> processes = new ArrayList<>();
+    /** Children of the launched processes seen while they ran (a launcher that forks instead of exec'ing). */
+    private final List<ProcessHandle> descendants = new ArrayList<>();
+    private final HttpClient http = HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(5))
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void findDistribution() {
+        String h = System.getProperty("portico.home");
+        assertThat(h).as("system property portico.home (set by dist/pom.xml)").isNotBlank();
+        home = Path.of(h).toAbsolutePath().normalize();
+        launcher = home.resolve("bin/portico");
+        assertThat(launcher).as("the launcher; was the distribution assembled?").isRegularFile().isExecutable();
+        assertThat(home.resolve("conf/portico.yaml")).isRegularFile();
+        assertThat(home.resolve("lib")).isDirectory();
+        version = System.getProperty("portico.version");
+        assertThat(version).as("system property portico.version (set by dist/pom.xml)").isNotBlank();
+    }
+
+    @AfterEach
+    void killChildren() throws InterruptedException {
+        for (Process p : processes) {
+            p.descendants().forEach(descendants::add);
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+        for (ProcessHandle h : descendants) {
+            h.destroyForcibly();
+        }
+        processes.clear();
+        descendants.clear();
+    }
+
+    // ---- the gateway -----------------------------------------------------------------------------------
+
+    @Test
+    void runsTheBundledConfigOnFreePortsProxiesToTheDemoAndStopsCleanlyOnSigterm() throws Exception {
+        int[] ports = freePorts(3);
+        int gatewayPort = ports[0];
+        int demoPort = ports[1];
+        int adminPort = ports[2];
+        Path conf = Files.createDirectories(tmp.resolve("conf")).resolve("portico.yaml");
+        Files.writeString(conf, bundledConfigWithPorts(gatewayPort, demoPort, adminPort), StandardCharsets.UTF_8);
+
+        Launched gw = launch(home, "--config", conf.toString());
+        awaitListening(gw, gatewayPort);
+
+        assertDemoEcho(gw, gatewayPort, "/demo/hello?x=1", "/hello", "x=1");
+        assertStopsWithZeroOnSigterm(gw);
+    }
+
+    /** The README's run command: {@code bin/portico} with no arguments, from another directory. */
+    @Test
+    void runsWithNoArgumentsFromAnotherDirectoryUsingTheBundledConfig() throws Exception {
+        List<Integer> busy = new ArrayList<>();
+        // server.port, demo.port and admin.port of the bundled config (the admin listener may not bind yet)
+        for (int port : new int[] {8080, 9081, 9090}) {
+            if (!isFree(port)) {
+                busy.add(port);
+            }
+        }
+        Assumptions.assumeTrue(busy.isEmpty(), () -> "port(s) " + busy + " of the bundled config are in use on"
+                + " this machine; not starting bin/portico with no arguments");
+
+        Launched gw = launch(tmp, new String[0]);
+        awaitListening(gw, 8080);
+
+        assertDemoEcho(gw, 8080, "/demo/hello", "/hello", "");
+        assertStopsWithZeroOnSigterm(gw);
+    }
+
+    // ---- other commands --------------------------------------------------------------------------------
+
+    @Test
+    void validateReportsEveryErrorWithItsLineAndExitsTwo() throws Exception {
+        Path broken = tmp.resolve("broken.yaml");
+        Files.writeString(broken, """
+                server:
+                  port: 8080
+                  bogus-key: 1
+                  idle-timeout: 5 minutes
+                upstreams:
+                  orders:
+                    targets: [ "http://127.0.0.1:9001" ]
+                routes:
+                  - id: a
+                    match: { path: "api/x" }
+                    upstream: nowhere
+                """, StandardCharsets.UTF_8);
+
+        Completed r = runToCompletion("validate", broken.toString());
+        assertThat(r.code).as("exit code of validate; %s", r).isEqualTo(2);
+        List<String> lines = r.err.lines().toList();
+        assertThat(lines).as(r.toString()).hasSize(5);
+        assertThat(lines.subList(0, 4)).as(r.toString()).allSatisfy(l -> assertThat(l).startsWith(broken + ":"));
+        assertThat(lines.get(0)).startsWith(broken + ":3: server.bogus-key: unknown key");
+        assertThat(lines.get(1)).startsWith(broken + ":4: server.idle-timeout: expected a duration");
+        assertThat(lines.get(2)).startsWith(broken + ":10: routes[0].match.path: expected a path pattern");
+        assertThat(lines.get(3)).startsWith(broken + ":11: routes[0].upstream: unknown upstream 'nowhere'");
+        assertThat(lines.get(4)).isEqualTo("4 errors in configuration");
+        assertThat(r.out).isEmpty();
+    }
+
+    @Test
+    void validateAcceptsTheBundledConfig() throws Exception {
+        Path bundled = home.resolve("conf/portico.yaml");
+        Completed r = runToCompletion("validate", bundled.toString());
+        assertThat(r.code).as(r.toString()).isZero();
+        assertThat(r.out).isEqualTo(bundled + ": valid\n");
+    }
+
+    @Test
+    void versionPrintsTheProjectVersion() throws Exception {
+        Completed r = runToCompletion("version");
+        assertThat(r.code).as(r.toString()).isZero();
+        assertThat(r.out).isEqualTo("portico " + version + "\n");
+        assertThat(r.err).isEmpty();
+    }
+
+    @Test
+    void hashKeyPrintsSha256() throws Exception {
+        Completed r = runToCompletion("hash-key", "secret");
+        assertThat(r.code).as(r.toString()).isZero();
+        assertThat(r.out).isEqualTo("sha256:2bb80d537b1da3e38bd30361aa855686bde0eacd7162fef6a25fe97bf527a25b\n");
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------------------
+
+    /** A started launcher and the files its stdout and stderr go to. */
+    private record Launched(Process process, Path out, Path err) {
+        String output() {
+            return "\n--- stdout ---\n" + read(out) + "\n--- stderr ---\n" + read(err);
+        }
+    }
+
+    /** A finished command. */
+    private record Completed(int code, String out, String err) {
+        @Override
+        public String toString() {
+            return "exit " + code + "\n--- stdout ---\n" + out + "\n--- stderr ---\n" + err;
+        }
+    }
+
+    private Launched launch(Path workDir, String... args) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(launcher.toString());
+        command.addAll(List.of(args));
+        Path logs = Files.createTempDirectory(tmp, "proc");
+        Path out = logs.resolve("stdout.txt");
+        Path err = logs.resolve("stderr.txt");
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .directory(workDir.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(nullDevice()))
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile());
+        Map<String, String> env = pb.environment();
+        env.put("JAVA_HOME", System.getProperty("java.home"));
+        // hermetic: options from the environment running the build must not change the launcher's behaviour
+        env.remove("JAVA_OPTS");
+        env.remove("PORTICO_OPTS");
+        env.remove("JAVA_TOOL_OPTIONS");
+        env.remove("JDK_JAVA_OPTIONS");
+        env.remove("PORTICO_JAVA_VERBOSE");
+        Process p = pb.start();
+        processes.add(p);
+        return new Launched(p, out, err);
+    }
+
+    private Completed runToCompletion(String... args) throws Exception {
+        Launched l = launch(tmp, args);
+        if (!l.process.waitFor(COMMAND_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+            fail("'bin/portico " + String.join(" ", args) + "' did not finish within " + COMMAND_TIMEOUT
+                    + l.output());
+        }
+        return new Completed(l.process.exitValue(), read(l.out), read(l.err));
+    }
+
+    private static void awaitListening(Launched gw, int port) throws InterruptedException {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!gw.process.isAlive()) {
+                fail("the gateway exited with " + gw.process.exitValue() + " before listening on " + port
+                        + gw.output());
+            }
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 500);
+                return;
+            } catch (IOException notYet) {
+                Thread.sleep(100);
+            }
+        }
+        fail("the gateway did not listen on " + port + " within " + START_TIMEOUT + gw.output());
+    }
+
+    private void assertDemoEcho(Launched gw, int port, String pathAndQuery, String upstreamPath, String query)
+            throws Exception {
+        HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery))
+                .timeout(Duration.ofSeconds(10))
+                .GET()
+                .build();
+        HttpResponse<String> res = http.send(req, HttpResponse.BodyHandlers.ofString());
+        String context = "GET " + pathAndQuery + " -> " + res.statusCode() + " " + res.headers().map()
+                + "\n" + res.body() + gw.output();
+        assertThat(res.statusCode()).as(context).isEqualTo(200);
+        assertThat(res.headers().firstValue("content-type")).as(context)
+                .hasValueSatisfying(ct -> assertThat(ct).startsWith("application/json"));
+        assertThat(res.body()).as(context)
+                .startsWith("{").endsWith("}")
+                .contains("\"method\":\"GET\"")
+                .contains("\"path\":\"" + upstreamPath + "\"")
+                .contains("\"query\":\"" + query + "\"");
+    }
+
+    private void assertStopsWithZeroOnSigterm(Launched gw) throws InterruptedException {
+        assertThat(gw.process.isAlive()).as("still running before SIGTERM" + gw.output()).isTrue();
+        gw.process.descendants().forEach(descendants::add);
+        gw.process.destroy(); // SIGTERM on Linux and macOS
+        if (!gw.process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+            fail("the gateway did not exit within " + STOP_TIMEOUT + " of SIGTERM" + gw.output());
+        }
+        assertThat(gw.process.exitValue()).as("exit code after SIGTERM" + gw.output()).isZero();
+    }
+
+    /**
+     * The bundled {@code conf/portico.yaml} with its three ports replaced and its relative plugin and script
+     * folders made absolute (the copy lives elsewhere). Each replacement must match exactly once, so a change
+     * of the bundled file's shape fails here instead of silently using the default ports.
+     */
+    private static String bundledConfigWithPorts(int gatewayPort, int demoPort, int adminPort) throws IOException {
+        String text = Files.readString(home.resolve("conf/portico.yaml"), StandardCharsets.UTF_8);
+        text = replaceOnce(text, "(?m)^(  port: )8080\\b", "$1" + gatewayPort);
+        text = replaceOnce(text, "(?m)^(  port: )9090\\b", "$1" + adminPort);
+        text = replaceOnce(text, "(?m)^(  port: )9081\\b", "$1" + demoPort);
+        text = replaceOnce(text, "\"http://127\\.0\\.0\\.1:9081\"", "\"http://127.0.0.1:" + demoPort + "\"");
+        text = replaceOnce(text, "(?m)^(  dir: )\\.\\./plugins\\b",
+                "$1" + Matcher.quoteReplacement("\"" + home.resolve("plugins") + "\""));
+        text = replaceOnce(text, "(?m)^(  dir: )\\.\\./scripts\\b",
+                "$1" + Matcher.quoteReplacement("\"" + home.resolve("scripts") + "\""));
+        return text;
+    }
+
+    private static String replaceOnce(String text, String regex, String replacement) {
+        Matcher m = Pattern.compile(regex).matcher(text);
+        int count = 0;
+        while (m.find()) {
+            count++;
+        }
+        assertThat(count).as("matches of /%s/ in the bundled conf/portico.yaml", regex).isEqualTo(1);
+        return m.replaceFirst(replacement);
+    }
+
+    /** {@code n} distinct ports free right now (all bound at once, then released). */
+    private static int[] freePorts(int n) throws IOException {
+        List<ServerSocket> sockets = new ArrayList<>();
+        try {
+            int[] ports = new int[n];
+            for (int i = 0; i < n; i++) {
+                ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                sockets.add(s);
+                ports[i] = s.getLocalPort();
+            }
+            return ports;
+        } finally {
+            for (ServerSocket s : sockets) {
+                s.close();
+            }
+        }
+    }
+
+    /** Whether {@code port} can be bound on every address (as the gateway's default host 0.0.0.0 needs). */
+    private static boolean isFree(int port) {
+        try (ServerSocket s = new ServerSocket()) {
+            s.bind(new InetSocketAddress(port), 1);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static java.io.File nullDevice() {
+        return new java.io.File("/dev/null");
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
