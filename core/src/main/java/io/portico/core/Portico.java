@@ -5,6 +5,8 @@ import io.portico.core.config.ConfigException;
 import io.portico.core.config.ConfigLoader;
 import io.portico.core.config.GatewayConfig;
 
+import io.helidon.logging.common.LogConfig;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -34,6 +36,7 @@ public final class Portico {
     }
 
     public static void main(String[] args) {
+        LogConfig.configureRuntime(); // logging.properties from the classpath unless -Djava.util.logging.config.file
         int code = run(args, System.out, System.err);
         if (code != EXIT_OK) {
             System.exit(code);

@@ -27,6 +27,16 @@ import java.util.logging.Logger;
  */
 public final class GatewayServer {
     private static final Logger LOG = Logger.getLogger(GatewayServer.class.getName());
+    /**
+     * Helidon logs a bind failure as SEVERE with a stack trace; Portico reports it itself in one line
+     * naming the config key, so that record is dropped (every other Helidon record passes).
+     */
+    private static final Logger HELIDON_STARTUP = Logger.getLogger("io.helidon.webserver.LoomServer");
+
+    static {
+        HELIDON_STARTUP.setFilter(r -> r.getMessage() == null || !(r.getMessage().startsWith("Failed to start listener")
+                || r.getMessage().startsWith("Helidon WebServer failed to start")));
+    }
 
     private final ServerConfig config;
     private final WebServer server;
