@@ -79,6 +79,8 @@ public final class GatewayServer {
                 .idleConnectionTimeout(idle)
                 .idleConnectionPeriod(Duration.ofMillis(Math.max(250, Math.min(5000, idle.toMillis() / 4))))
                 .backlog(4096)
+                // no Nagle: a response written in two parts must not wait for the client's delayed ACK
+                .connectionOptions(o -> o.tcpNoDelay(true).socketKeepAlive(true))
                 .directHandlers(direct.build())
                 .errorHandling(ErrorHandling.builder().includeEntity(true).build())
                 .contentEncoding(ContentEncodingContext.builder()
