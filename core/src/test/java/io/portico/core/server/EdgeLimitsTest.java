@@ -23,15 +23,7 @@ class EdgeLimitsTest {
     @BeforeAll
     static void start() throws Exception {
         upstream = new RawUpstream();
-        gw = GatewayFixture.start("""
-                server: { port: 0, max-body-size: 4KB, max-request-line: 8KB, max-header-size: 4KB, max-headers: 20, header-timeout: 1s }
-                upstreams:
-                  up: { targets: [ "%s" ] }
-                routes:
-                  - id: all
-                    match: { path: /** }
-                    upstream: up
-                """.formatted(upstream.url()));
+        gw = GatewayFixture.proxyingTo(upstream.url(), "max-body-size: 4KB, max-request-line: 8KB, max-header-size: 4KB, max-headers: 20, header-timeout: 1s");
     }
 
     @AfterAll

@@ -33,15 +33,7 @@ class ShutdownTest {
             RawUpstream.ok("finished").respond(req, out, s);
         };
         try (RawUpstream up = new RawUpstream(slow)) {
-            GatewayFixture gw = GatewayFixture.start("""
-                    server: { port: 0, shutdown-grace: 10s }
-                    upstreams:
-                      up: { targets: [ "%s" ] }
-                    routes:
-                      - id: all
-                        match: { path: /** }
-                        upstream: up
-                    """.formatted(up.url()));
+            GatewayFixture gw = GatewayFixture.proxyingTo(up.url(), "shutdown-grace: 10s");
             int port = gw.port();
             // dedicated threads: the common pool may have a single worker on a 2-core machine
             ExecutorService threads = Executors.newFixedThreadPool(2);

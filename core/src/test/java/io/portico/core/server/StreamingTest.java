@@ -27,15 +27,7 @@ class StreamingTest {
     @Test
     void oneGibUploadIsStreamedToTheUpstream() throws Exception {
         try (RawUpstream up = new RawUpstream(RawUpstream.ok("got it"));
-             GatewayFixture gw = GatewayFixture.start("""
-                     server: { port: 0, max-body-size: 2GB }
-                     upstreams:
-                       up: { targets: [ "%s" ] }
-                     routes:
-                       - id: all
-                         match: { path: /** }
-                         upstream: up
-                     """.formatted(up.url()));
+             GatewayFixture gw = GatewayFixture.proxyingTo(up.url(), "max-body-size: 2GB");
              Socket s = new Socket(InetAddress.getLoopbackAddress(), gw.port())) {
             s.setSoTimeout(60_000);
             OutputStream out = s.getOutputStream();
@@ -70,14 +62,7 @@ class StreamingTest {
             out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();
         });
-             GatewayFixture gw = GatewayFixture.start("""
-                     upstreams:
-                       up: { targets: [ "%s" ] }
-                     routes:
-                       - id: all
-                         match: { path: /** }
-                         upstream: up
-                     """.formatted(up.url()));
+             GatewayFixture gw = GatewayFixture.proxyingTo(up.url(), "");
              Socket s = new Socket(InetAddress.getLoopbackAddress(), gw.port())) {
             s.setSoTimeout(60_000);
             s.getOutputStream().write("GET /download HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"

@@ -38,6 +38,23 @@ public final class GatewayFixture implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts a gateway with one catch-all route {@code all} to one upstream {@code up} with a single target.
+     *
+     * @param serverSettings extra {@code server:} keys, e.g. {@code "max-body-size: 4KB"}, or empty
+     */
+    public static GatewayFixture proxyingTo(String targetUrl, String serverSettings) {
+        return start(String.join("\n",
+                "server: { port: 0" + (serverSettings.isEmpty() ? "" : ", " + serverSettings) + " }",
+                "upstreams:",
+                "  up: { targets: [ \"" + targetUrl + "\" ] }",
+                "routes:",
+                "  - id: all",
+                "    match: { path: /** }",
+                "    upstream: up",
+                ""));
+    }
+
     public int port() {
         return gateway.port();
     }
