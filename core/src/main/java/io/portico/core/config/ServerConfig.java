@@ -13,7 +13,7 @@ import java.util.List;
  * @param maxHeaderSize   largest header section in bytes (431 above), default 32KB
  * @param maxHeaders      most header fields in a request (431 above), default 100
  * @param headerTimeout   deadline to receive the request line and headers, default 10s
- * @param idleTimeout     idle keep-alive connections are closed after this, default 60s
+ * @param idleTimeout     idle keep-alive connections, and request bodies stalled this long, are closed; default 60s
  * @param maxConnections  most concurrent client connections, default 10000
  * @param trustedProxies  peers whose X-Forwarded-* and Forwarded headers are kept (CIDR blocks)
  * @param shutdownGrace   how long SIGTERM waits for in-flight requests, default 30s

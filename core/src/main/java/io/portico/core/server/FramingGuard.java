@@ -35,6 +35,11 @@ final class FramingGuard {
     private int methodLength;
     private String violation;
 
+    /** Whether the bytes expected next belong to a request body (not to a request head). */
+    boolean inBody() {
+        return state != State.HEAD;
+    }
+
     /** What was wrong, once {@link #inspect} found a violation; null otherwise. */
     String violation() {
         return violation;

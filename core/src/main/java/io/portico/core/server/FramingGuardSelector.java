@@ -30,13 +30,16 @@ import java.util.function.Supplier;
  * Helidon's HTTP/1.1 connection handling, with every byte the client sends passed through a
  * {@link FramingGuard} first. Bytes up to a framing violation are delivered; the read after them fails
  * with a 400 {@link RequestException}, which the request path turns into a problem response and a closed
- * connection. Registered as the listener's only connection selector.
+ * connection. Reads of request-body bytes are limited by {@link ClientDeadlines}. Registered as the
+ * listener's only connection selector.
  */
 final class FramingGuardSelector implements ServerConnectionSelector {
     private final ServerConnectionSelector http1;
+    private final ClientDeadlines deadlines;
 
-    FramingGuardSelector(String listenerName, Http1Config config) {
+    FramingGuardSelector(String listenerName, Http1Config config, ClientDeadlines deadlines) {
         this.http1 = new Http1ConnectionProvider().create(listenerName, config, ProtocolConfigs.create(List.of(config)));
+        this.deadlines = deadlines;
     }
 
     @Override
@@ -56,7 +59,7 @@ final class FramingGuardSelector implements ServerConnectionSelector {
 
     @Override
     public ServerConnection connection(ConnectionContext ctx) {
-        return http1.connection(new Guarded(ctx));
+        return http1.connection(new Guarded(ctx, deadlines));
     }
 
     /** The connection context with a reader that checks framing. */
@@ -64,9 +67,9 @@ final class FramingGuardSelector implements ServerConnectionSelector {
         private final ConnectionContext ctx;
         private final DataReader reader;
 
-        Guarded(ConnectionContext ctx) {
+        Guarded(ConnectionContext ctx, ClientDeadlines deadlines) {
             this.ctx = ctx;
-            this.reader = DataReader.create(new GuardedSupplier(ctx.dataReader(), ctx.serverSocket()));
+            this.reader = DataReader.create(new GuardedSupplier(ctx, deadlines));
         }
 
         @Override
@@ -132,15 +135,19 @@ final class FramingGuardSelector implements ServerConnectionSelector {
 
     /** Socket bytes through the guard; the bytes Helidon already buffered (if any) come first. */
     private static final class GuardedSupplier implements Supplier<byte[]> {
+        private final ConnectionContext ctx;
         private final DataReader original;
         private final HelidonSocket socket;
+        private final ClientDeadlines deadlines;
         private final FramingGuard guard = new FramingGuard();
         private boolean drainedOriginal;
         private RequestException pending;
 
-        GuardedSupplier(DataReader original, HelidonSocket socket) {
-            this.original = original;
-            this.socket = socket;
+        GuardedSupplier(ConnectionContext ctx, ClientDeadlines deadlines) {
+            this.ctx = ctx;
+            this.original = ctx.dataReader();
+            this.socket = ctx.serverSocket();
+            this.deadlines = deadlines;
         }
 
         @Override
@@ -177,10 +184,18 @@ final class FramingGuardSelector implements ServerConnectionSelector {
         }
 
         private byte[] read() {
+            boolean inBody = guard.inBody();
+            if (inBody) {
+                deadlines.bodyReadStarted(ctx);
+            }
             try {
                 return socket.get();
             } catch (UncheckedIOException e) {
                 throw new ServerConnectionException("Failed to get data from socket", e);
+            } finally {
+                if (inBody) {
+                    deadlines.bodyReadEnded(ctx);
+                }
             }
         }
     }

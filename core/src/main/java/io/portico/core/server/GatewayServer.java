@@ -20,7 +20,8 @@ import java.util.logging.Logger;
  * <p>Edge limits (all from {@code server:}): request line ({@code max-request-line}, 414), header section
  * ({@code max-header-size}, 431) and count ({@code max-headers}, 431), body ({@code max-body-size}, 413,
  * enforced while streaming for chunked bodies too), header deadline ({@code header-timeout}), idle
- * keep-alive ({@code idle-timeout}) and concurrent connections ({@code max-connections}).
+ * keep-alive and stalled request bodies ({@code idle-timeout}) and concurrent connections
+ * ({@code max-connections}).
  *
  * <p>{@link #start()} fails fast when the port cannot be bound. {@link #stop()} stops accepting, lets
  * requests in flight finish for up to {@code shutdown-grace}, then closes what is left.
@@ -40,14 +41,14 @@ public final class GatewayServer {
 
     private final ServerConfig config;
     private final WebServer server;
-    private final HeaderDeadline headerDeadline;
+    private final ClientDeadlines deadlines;
 
     /**
      * @param snapshot supplies the current routes and upstreams; read once per request
      */
     public GatewayServer(ServerConfig config, Supplier<Snapshot> snapshot) {
         this.config = config;
-        this.headerDeadline = new HeaderDeadline(config.headerTimeout());
+        this.deadlines = new ClientDeadlines(config.headerTimeout(), config.idleTimeout());
         Forwarder forwarder = new Forwarder(new ProxyClient(), new Forwarding(config.trustedProxies()), config.maxBodySize());
         GatewayHandler handler = new GatewayHandler(snapshot, new EdgeChecks(config.maxHeaders()), forwarder);
         ProblemDirectHandler problems = new ProblemDirectHandler(new ProblemDirectHandler.ServerConfigView(
@@ -64,7 +65,7 @@ public final class GatewayServer {
                 .validatePrologue(true)
                 .validateRequestHeaders(true)
                 .validateRequestHostHeader(true)
-                .addReceiveListener(headerDeadline)
+                .addReceiveListener(deadlines)
                 .build();
         this.server = WebServer.builder()
                 .host(config.host())
@@ -87,7 +88,7 @@ public final class GatewayServer {
                         .contentEncodingsDiscoverServices(false)
                         .addContentEncoding(new PassThroughEncoding())
                         .build())
-                .addConnectionSelector(new FramingGuardSelector("@default", http1))
+                .addConnectionSelector(new FramingGuardSelector("@default", http1, deadlines))
                 .routing(r -> r.any(handler))
                 .build();
     }
@@ -100,7 +101,7 @@ public final class GatewayServer {
     public GatewayServer start() {
         server.start();
         if (!server.isRunning() || server.port() < 0) {
-            headerDeadline.close();
+            deadlines.close();
             throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port()
                     + " (server.port): the address is in use or not available");
         }
@@ -115,7 +116,7 @@ public final class GatewayServer {
     /** Stops accepting, waits up to {@code shutdown-grace} for requests in flight, then closes. Blocking. */
     public void stop() {
         server.stop();
-        headerDeadline.close();
+        deadlines.close();
         LOG.fine("gateway listener stopped");
     }
 }

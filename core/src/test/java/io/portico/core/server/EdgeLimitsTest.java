@@ -23,7 +23,7 @@ class EdgeLimitsTest {
     @BeforeAll
     static void start() throws Exception {
         upstream = new RawUpstream();
-        gw = GatewayFixture.proxyingTo(upstream.url(), "max-body-size: 4KB, max-request-line: 8KB, max-header-size: 4KB, max-headers: 20, header-timeout: 1s");
+        gw = GatewayFixture.proxyingTo(upstream.url(), "max-body-size: 4KB, max-request-line: 8KB, max-header-size: 4KB, max-headers: 20, header-timeout: 1s, idle-timeout: 1s");
     }
 
     @AfterAll
@@ -95,6 +95,29 @@ class EdgeLimitsTest {
         var r = RawClient.exchange(gw.port(), sb.append("\r\n").toString(), 2000);
         assertProblem(r, 431);
         assertThat(r.closed()).isTrue();
+    }
+
+    @Test
+    void stalledRequestBodyIsCutOffAndNothingReachesTheUpstream() throws Exception {
+        long before = upstream.bytesReceived();
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), gw.port())) {
+            s.setSoTimeout(6000);
+            OutputStream out = s.getOutputStream();
+            out.write("POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 100\r\n\r\n0123456789".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            long t0 = System.nanoTime();
+            InputStream in = s.getInputStream();
+            int r;
+            try {
+                r = in.readAllBytes().length;
+            } catch (java.net.SocketException reset) {
+                r = 0;
+            }
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertThat(r).as("no response to a request whose body never completed").isZero();
+            assertThat(ms).isBetween(800L, 4000L);
+        }
+        assertThat(upstream.bytesReceived()).isEqualTo(before);
     }
 
     @Test
