@@ -12,6 +12,8 @@ import io.portico.core.upstream.Target;
 import io.portico.core.upstream.Upstream;
 
 import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The request path, in order: edge checks → path normalization → route → upstream target → forward.
@@ -23,6 +25,7 @@ import java.util.function.Supplier;
  */
 final class GatewayHandler implements Handler {
     static final String SERVER_NAME = "portico";
+    private static final Logger LOG = Logger.getLogger(GatewayHandler.class.getName());
 
     private final Supplier<Snapshot> snapshot;
     private final EdgeChecks edge;
@@ -36,7 +39,19 @@ final class GatewayHandler implements Handler {
 
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
-        route(req, res);
+        try {
+            route(req, res);
+        } catch (CloseConnectionException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // A bug, never a client's fault: log it with the request id, answer 500 if still possible.
+            String requestId = res.headers().first(Forwarder.X_REQUEST_ID).orElse("-");
+            LOG.log(Level.SEVERE, "request " + requestId + " failed in the gateway", e);
+            if (!res.isSent()) {
+                Responses.problem(req, res, Problem.internal().withInstance(requestId), true);
+            }
+            throw new CloseConnectionException("internal error", e);
+        }
         if (Responses.clientAskedToClose(req)) {
             // Helidon 4.5 would keep reading this connection after a "Connection: close" request.
             throw new CloseConnectionException("client asked to close");
