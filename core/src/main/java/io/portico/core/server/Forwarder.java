@@ -169,7 +169,13 @@ final class Forwarder {
                     || (named != null && named.contains(n))) {
                 continue; // Server and X-Request-Id are the gateway's own (set before routing)
             }
-            res.headers().add(HeaderNames.create(name), head.value(i));
+            String value = head.value(i);
+            HeaderName headerName = HeaderNames.create(name);
+            if (Latin1Header.needed(value)) {
+                res.headers().add(new Latin1Header(headerName, value));
+            } else {
+                res.headers().add(headerName, value);
+            }
         }
         int status = head.status();
         boolean noBody = req.prologue().method() == Method.HEAD || status == 204 || status == 304;

@@ -165,6 +165,22 @@ class ProxyHeadersTest {
     }
 
     @Test
+    void responseHeaderBytesAbove0x7FAreRelayedUnchanged() throws Exception {
+        upstream.responder((req, out, s) -> {
+            out.write("HTTP/1.1 200 OK\r\nContent-Disposition: attachment; filename=\"".getBytes(StandardCharsets.US_ASCII));
+            out.write("café.txt".getBytes(StandardCharsets.UTF_8));
+            out.write("\"\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+        });
+        gateway("", "");
+        var r = RawClient.exchange(gw.port(), "GET /x HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n", 1500);
+        assertThat(r.status()).isEqualTo(200);
+        // RawClient decodes ISO-8859-1: the two UTF-8 bytes of 'é' arrive as two characters, unchanged
+        String utf8AsLatin1 = new String("café.txt".getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+        assertThat(r.header("Content-Disposition")).isEqualTo("attachment; filename=\"" + utf8AsLatin1 + "\"");
+    }
+
+    @Test
     void redirectsArePassedThroughNotFollowed() throws Exception {
         upstream.responder((req, out, s) -> {
             out.write("HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:1/elsewhere\r\nContent-Length: 0\r\n\r\n"
