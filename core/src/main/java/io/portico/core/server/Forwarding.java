@@ -1,5 +1,7 @@
 package io.portico.core.server;
 
+import io.portico.core.http.HttpSyntax;
+
 import io.portico.core.config.Cidr;
 
 import java.net.Inet6Address;
@@ -62,7 +64,7 @@ final class Forwarding {
         boolean token = true;
         for (int i = 0; i < v.length() && token; i++) {
             char c = v.charAt(i);
-            token = Character.isLetterOrDigit(c) || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+            token = HttpSyntax.isTokenChar(c);
         }
         if (token) {
             sb.append(v);

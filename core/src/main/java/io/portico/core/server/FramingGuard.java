@@ -1,5 +1,7 @@
 package io.portico.core.server;
 
+import io.portico.core.http.HttpSyntax;
+
 import java.util.Locale;
 
 /**
@@ -119,7 +121,7 @@ final class FramingGuard {
                 if (c == ' ' && methodLength > 0) {
                     inMethod = false;
                 } else if (methodLength > 0 || (c != '\r' && c != '\n')) { // leading empty lines are allowed
-                    if (!isTokenChar(c)) {
+                    if (!HttpSyntax.isTokenChar(c)) {
                         violation = "invalid request method";
                         return -(i + 1);
                     }
@@ -269,10 +271,6 @@ final class FramingGuard {
         return n;
     }
 
-    private static boolean isTokenChar(char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
-    }
 
     private static long parseLength(String v) {
         if (v == null || v.isEmpty() || v.length() > 18) {

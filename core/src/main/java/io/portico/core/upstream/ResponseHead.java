@@ -1,5 +1,7 @@
 package io.portico.core.upstream;
 
+import io.portico.core.http.HttpSyntax;
+
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -154,7 +156,7 @@ public final class ResponseHead {
             }
             String name = h.substring(0, colon);
             for (int i = 0; i < name.length(); i++) {
-                if (!isTokenChar(name.charAt(i))) {
+                if (!HttpSyntax.isTokenChar(name.charAt(i))) {
                     throw new UpstreamProtocolException("invalid header name");
                 }
             }
@@ -267,8 +269,4 @@ public final class ResponseHead {
         return s.substring(start, end);
     }
 
-    static boolean isTokenChar(char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
-    }
 }
