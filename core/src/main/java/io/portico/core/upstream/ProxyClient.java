@@ -14,7 +14,9 @@ import java.time.Duration;
  * Redirects are never followed. A pooled connection that turns out to be closed by the target before any
  * response byte (the usual keep-alive race) is replaced by a fresh connection once, when repeating the
  * request is safe: an idempotent method or no body, and the body (if any) still replayable.
- * Thread-safe and stateless.
+ * Thread-safe and stateless apart from the target's in-flight count ({@link Target#inFlight()}), which
+ * {@code send} raises and which falls again when the returned response is closed or when {@code send}
+ * throws, whatever it throws.
  */
 public final class ProxyClient {
 
@@ -38,12 +40,27 @@ public final class ProxyClient {
      * @throws ClientBodyException when the client's body could not be read
      */
     public UpstreamResponse send(Upstream upstream, Target target, RequestHead head, Body body, Duration timeout) {
+        target.requestStarted();
+        boolean handedOver = false;
+        try {
+            UpstreamResponse response = sendCounted(upstream, target, head, body, timeout);
+            handedOver = true; // the response ends the request when it is closed
+            return response;
+        } finally {
+            if (!handedOver) {
+                target.requestEnded();
+            }
+        }
+    }
+
+    private UpstreamResponse sendCounted(Upstream upstream, Target target, RequestHead head, Body body,
+                                         Duration timeout) {
         ConnectionPool pool = upstream.pool(target);
         byte[] headBytes = head.encode(target.basePath(), body == null ? -2 : body.contentLength());
         UpstreamConnection pooled = pool.takeIdle();
         if (pooled != null) {
             try {
-                return exchange(pool, pooled, head, headBytes, body, timeout);
+                return exchange(target, pool, pooled, head, headBytes, body, timeout);
             } catch (StaleConnection stale) {
                 boolean safe = (head.idempotent() || body == null) && (body == null || body.replayable());
                 if (!safe) {
@@ -61,14 +78,14 @@ public final class ProxyClient {
             throw failure(upstream, target, UpstreamFailure.Kind.CONNECT, e);
         }
         try {
-            return exchange(pool, fresh, head, headBytes, body, timeout);
+            return exchange(target, pool, fresh, head, headBytes, body, timeout);
         } catch (StaleConnection e) {
             throw failure(upstream, target, UpstreamFailure.Kind.CONNECT, e.getCause());
         }
     }
 
-    private UpstreamResponse exchange(ConnectionPool pool, UpstreamConnection c, RequestHead head, byte[] headBytes,
-                                      Body body, Duration timeout) {
+    private UpstreamResponse exchange(Target target, ConnectionPool pool, UpstreamConnection c, RequestHead head,
+                                      byte[] headBytes, Body body, Duration timeout) {
         boolean reused = c.previousUses() > 0;
         c.markUsed();
         boolean received = false;
@@ -85,7 +102,7 @@ public final class ProxyClient {
                 throw new java.io.EOFException("closed before the response");
             }
             received = true;
-            return new UpstreamResponse(response, c, pool);
+            return new UpstreamResponse(response, c, pool, target);
         } catch (ClientBodyException e) {
             c.close();
             throw e;

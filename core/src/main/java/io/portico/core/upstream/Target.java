@@ -4,13 +4,15 @@ import io.portico.core.config.TargetConfig;
 
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One upstream instance: where to connect, what to send as {@code Host}, the base path to prefix, and its
- * pool of keep-alive connections.
+ * One upstream instance: where to connect, what to send as {@code Host}, the base path to prefix, its
+ * pool of keep-alive connections, and how many requests to it are in flight.
  *
  * <p>Shared by all requests; thread-safe. The address is resolved once, when the configuration is
- * loaded. {@link #toString()} is for logs only: an internal address must never reach a client.
+ * loaded. {@link #toString()} is for logs only: an internal address must never reach a client. Equality is
+ * identity: two targets with the same URL in different upstreams are different targets.
  */
 public final class Target {
     private final URI url;
@@ -18,6 +20,7 @@ public final class Target {
     private final String hostHeader;
     private final String basePath;
     private final ConnectionPool pool;
+    private final AtomicInteger inFlight = new AtomicInteger();
 
     Target(TargetConfig config) {
         this.url = config.url();
@@ -46,6 +49,24 @@ public final class Target {
 
     public URI url() {
         return url;
+    }
+
+    /**
+     * Requests to this target that have started and not finished: counted from the moment
+     * {@link ProxyClient#send} starts until its {@link UpstreamResponse} is closed, or until {@code send}
+     * fails. For the {@code least-requests} balancer and the admin API; one volatile read.
+     */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    /** A request to this target starts; must be paired with exactly one {@link #requestEnded()}. */
+    void requestStarted() {
+        inFlight.incrementAndGet();
+    }
+
+    void requestEnded() {
+        inFlight.decrementAndGet();
     }
 
     ConnectionPool pool() {

@@ -7,20 +7,24 @@ import java.io.InputStream;
  *
  * <p>{@link #close()} must always be called (try-with-resources). It returns the connection to the pool
  * only when the body was read to its end and the response allows reuse; otherwise the connection is
- * closed, so a half-read response can never leak into the next request. One thread.
+ * closed, so a half-read response can never leak into the next request. Closing also ends the request
+ * in its target's in-flight count. One thread.
  */
 public final class UpstreamResponse implements AutoCloseable {
     private final ResponseHead head;
     private final ResponseBody body;
     private final UpstreamConnection connection;
     private final ConnectionPool pool;
+    private final Target target;
     private boolean closed;
 
-    UpstreamResponse(ResponseHead head, UpstreamConnection connection, ConnectionPool pool) {
+    /** Takes over the in-flight count {@code target} holds for this request; {@link #close()} releases it. */
+    UpstreamResponse(ResponseHead head, UpstreamConnection connection, ConnectionPool pool, Target target) {
         this.head = head;
         this.body = new ResponseBody(connection, head);
         this.connection = connection;
         this.pool = pool;
+        this.target = target;
     }
 
     public ResponseHead head() {
@@ -38,11 +42,15 @@ public final class UpstreamResponse implements AutoCloseable {
             return;
         }
         closed = true;
-        if (body.complete() && head.keepAlive()) {
-            connection.disarm();
-            pool.release(connection);
-        } else {
-            connection.close();
+        try {
+            if (body.complete() && head.keepAlive()) {
+                connection.disarm();
+                pool.release(connection);
+            } else {
+                connection.close();
+            }
+        } finally {
+            target.requestEnded();
         }
     }
 }
