@@ -16,7 +16,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The request path, in order: edge checks → path normalization → route → upstream target → forward.
+ * The request path, in order: edge checks → path normalization → route → upstream target (the upstream's
+ * balancer, given a lazy {@link HelidonPickContext}) → forward.
  *
  * <p>Runs on the connection's virtual thread and blocks freely. It reads the current {@link Snapshot}
  * once per request, so a request finishes on the configuration it started with. Every answer the gateway
@@ -83,7 +84,7 @@ final class GatewayHandler implements Handler {
             return;
         }
         Upstream upstream = current.upstreams().get(match.route().config().upstream());
-        Target target = upstream.pick();
+        Target target = upstream.pick(new HelidonPickContext(req));
         if (target == null) {
             Responses.problem(req, res, Problem.noTarget(upstream.name()).withInstance(requestId), false);
             return;

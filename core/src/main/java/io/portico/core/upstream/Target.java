@@ -54,7 +54,7 @@ public final class Target {
     /**
      * Requests to this target that have started and not finished: counted from the moment
      * {@link ProxyClient#send} starts until its {@link UpstreamResponse} is closed, or until {@code send}
-     * fails. For the {@code least-requests} balancer and the admin API; one volatile read.
+     * fails. Read by the {@code least-requests} balancer (and later the admin API); one volatile read.
      */
     public int inFlight() {
         return inFlight.get();

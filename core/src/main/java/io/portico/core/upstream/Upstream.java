@@ -1,17 +1,20 @@
 package io.portico.core.upstream;
 
 import io.portico.core.config.UpstreamConfig;
+import io.portico.core.upstream.balance.Balancer;
+import io.portico.core.upstream.balance.Balancers;
+import io.portico.core.upstream.balance.PickContext;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A named set of targets, each with its own keep-alive connection pool, and the upstream's timeouts.
+ * A named set of targets, each with its own keep-alive connection pool, the upstream's balancer and its
+ * timeouts.
  *
- * <p>Thread-safe: {@link #pick()} is lock-free and may be called from any number of virtual threads.
- * Picking is round-robin over the targets for now; the load-balancing issue adds the other balancers and
- * health state. Pools are never shared between upstreams, so one slow upstream cannot starve another.
+ * <p>Thread-safe: {@link #pick(PickContext)} may be called from any number of virtual threads (see
+ * {@link Balancer} for its cost). Every target is a candidate for now; health checks will narrow the
+ * candidates. Pools are never shared between upstreams, so one slow upstream cannot starve another.
  */
 public final class Upstream {
     /** Idle pooled connections kept per target. */
@@ -23,13 +26,14 @@ public final class Upstream {
     private final List<Target> targets;
     private final Duration connectTimeout;
     private final Duration responseTimeout;
-    private final AtomicInteger next = new AtomicInteger();
+    private final Balancer balancer;
 
     public Upstream(UpstreamConfig config) {
         this.name = config.name();
         this.targets = config.targets().stream().map(Target::new).toList();
         this.connectTimeout = config.connectTimeout();
         this.responseTimeout = config.responseTimeout();
+        this.balancer = Balancers.create(config);
     }
 
     public String name() {
@@ -53,16 +57,14 @@ public final class Upstream {
         return target.pool();
     }
 
-    /** The next target to use, or null when the upstream has none available (answer 503). */
-    public Target pick() {
-        int n = targets.size();
-        if (n == 0) {
-            return null;
-        }
-        if (n == 1) {
-            return targets.get(0);
-        }
-        return targets.get(Math.floorMod(next.getAndIncrement(), n));
+    /**
+     * The target for a request, chosen by the configured balancer.
+     *
+     * @param ctx the request, consulted only by {@code consistent-hash}
+     * @return a target, or null when the upstream has none available (answer 503)
+     */
+    public Target pick(PickContext ctx) {
+        return balancer.pick(targets, ctx);
     }
 
     /** Closes idle pooled connections; requests in flight are not interrupted. */
