@@ -115,10 +115,10 @@ final class Forwarder {
             Responses.problem(req, res, p.withInstance(requestId), body != null && !body.fullyRead());
             return;
         }
-        if (Responses.clientAskedToClose(req)) {
-            res.header(HeaderValues.CONNECTION_CLOSE);
-        }
         try (upstreamRes) {
+            if (Responses.clientAskedToClose(req)) {
+                res.header(HeaderValues.CONNECTION_CLOSE);
+            }
             relay(req, res, upstreamRes);
         }
     }
