@@ -1,5 +1,6 @@
 package io.portico.core.server;
 
+import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.Handler;
@@ -26,6 +27,7 @@ import java.util.logging.Logger;
  */
 final class GatewayHandler implements Handler {
     static final String SERVER_NAME = "portico";
+    private static final HeaderName RETRY_AFTER = HeaderNames.create("Retry-After");
     private static final Logger LOG = Logger.getLogger(GatewayHandler.class.getName());
 
     private final Supplier<Snapshot> snapshot;
@@ -86,6 +88,10 @@ final class GatewayHandler implements Handler {
         Upstream upstream = current.upstreams().get(match.route().config().upstream());
         Target target = upstream.pick(new HelidonPickContext(req));
         if (target == null) {
+            long retryAfter = upstream.retryAfterSeconds();
+            if (retryAfter > 0) {
+                res.header(RETRY_AFTER, Long.toString(retryAfter));
+            }
             Responses.problem(req, res, Problem.noTarget(upstream.name()).withInstance(requestId), false);
             return;
         }

@@ -27,6 +27,10 @@ final class ConnectionPool {
         this.idleTimeoutNanos = idleTimeout.toNanos();
     }
 
+    InetSocketAddress address() {
+        return address;
+    }
+
     /** A pooled connection if a fresh one is idle, else null. */
     UpstreamConnection takeIdle() {
         UpstreamConnection c;

@@ -14,6 +14,8 @@ import java.time.Duration;
  * Redirects are never followed. A pooled connection that turns out to be closed by the target before any
  * response byte (the usual keep-alive race) is replaced by a fresh connection once, when repeating the
  * request is safe: an idempotent method or no body, and the body (if any) still replayable.
+ * Each outcome is reported to the target's {@link TargetHealth} (passive health): an {@link UpstreamFailure}
+ * or a 502/503/504 head is a failure, any other head a success.
  * Thread-safe and stateless apart from the target's in-flight count ({@link Target#inFlight()}), which
  * {@code send} raises and which falls again when the returned response is closed or when {@code send}
  * throws, whatever it throws.
@@ -45,7 +47,16 @@ public final class ProxyClient {
         try {
             UpstreamResponse response = sendCounted(upstream, target, head, body, timeout);
             handedOver = true; // the response ends the request when it is closed
+            int status = response.head().status();
+            if (status >= 502 && status <= 504) {
+                target.health().requestFailed("status " + status);
+            } else {
+                target.health().requestSucceeded();
+            }
             return response;
+        } catch (UpstreamFailure e) {
+            target.health().requestFailed(reason(e));
+            throw e;
         } finally {
             if (!handedOver) {
                 target.requestEnded();
@@ -131,6 +142,14 @@ public final class ProxyClient {
             body.writer().writeTo(chunked);
             chunked.finish();
         }
+    }
+
+    /** A short reason for logs: the failure kind and the underlying error's message. */
+    static String reason(UpstreamFailure e) {
+        Throwable c = e.getCause();
+        String detail = c == null ? null : c.getMessage();
+        String kind = e.kind().name().toLowerCase(java.util.Locale.ROOT);
+        return detail == null || detail.isBlank() ? kind : kind + ": " + detail.toLowerCase(java.util.Locale.ROOT);
     }
 
     private static UpstreamFailure failure(Upstream upstream, Target target, UpstreamFailure.Kind kind, Throwable cause) {

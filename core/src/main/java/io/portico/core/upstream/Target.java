@@ -1,6 +1,7 @@
 package io.portico.core.upstream;
 
 import io.portico.core.config.TargetConfig;
+import io.portico.core.config.UpstreamConfig;
 
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -21,8 +22,10 @@ public final class Target {
     private final String basePath;
     private final ConnectionPool pool;
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final TargetHealth health;
 
-    Target(TargetConfig config) {
+    Target(TargetConfig config, String upstreamName, UpstreamConfig.ActiveHealth active,
+           UpstreamConfig.PassiveHealth passive, Runnable onHealthChange) {
         this.url = config.url();
         this.weight = config.weight();
         int port = url.getPort() < 0 ? 80 : url.getPort();
@@ -31,6 +34,18 @@ public final class Target {
         this.basePath = p == null || p.equals("/") ? "" : (p.endsWith("/") ? p.substring(0, p.length() - 1) : p);
         this.pool = new ConnectionPool(new InetSocketAddress(url.getHost(), port), Upstream.MAX_IDLE_PER_TARGET,
                 Upstream.POOL_IDLE_TIMEOUT);
+        this.health = new TargetHealth(upstreamName, url.toString(), active, passive, System::nanoTime,
+                onHealthChange);
+    }
+
+    /** Health state (active verdict, passive ejection); see {@link TargetHealth}. */
+    public TargetHealth health() {
+        return health;
+    }
+
+    /** The address connections go to. */
+    InetSocketAddress address() {
+        return pool.address();
     }
 
     /** The value of {@code Host} for requests to this target ({@code host} or {@code host:port}). */

@@ -6,15 +6,18 @@ import io.portico.core.upstream.balance.Balancers;
 import io.portico.core.upstream.balance.PickContext;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A named set of targets, each with its own keep-alive connection pool, the upstream's balancer and its
  * timeouts.
  *
  * <p>Thread-safe: {@link #pick(PickContext)} may be called from any number of virtual threads (see
- * {@link Balancer} for its cost). Every target is a candidate for now; health checks will narrow the
- * candidates. Pools are never shared between upstreams, so one slow upstream cannot starve another.
+ * {@link Balancer} for its cost). Only available targets are candidates: healthy by the active checks
+ * and not ejected by the passive ones (see {@link TargetHealth}); the candidate list is rebuilt only when
+ * availability changes. Pools are never shared between upstreams, so one slow upstream cannot starve another.
  */
 public final class Upstream {
     /** Idle pooled connections kept per target. */
@@ -27,10 +30,23 @@ public final class Upstream {
     private final Duration connectTimeout;
     private final Duration responseTimeout;
     private final Balancer balancer;
+    private final UpstreamConfig.ActiveHealth active;   // null: none
+    private final UpstreamConfig.PassiveHealth passive; // null: none
+    /** Bumped on every availability change a target reports; a {@link View} of an older generation is stale. */
+    private final AtomicLong generation = new AtomicLong();
+    private volatile View view;
+
+    /** The available targets as of {@code generation}; also stale at {@code recheckAt} when {@code timed}. */
+    private record View(List<Target> available, long generation, boolean timed, long recheckAt) {
+    }
 
     public Upstream(UpstreamConfig config) {
         this.name = config.name();
-        this.targets = config.targets().stream().map(Target::new).toList();
+        this.active = config.health().flatMap(UpstreamConfig.HealthConfig::active).orElse(null);
+        this.passive = config.health().flatMap(UpstreamConfig.HealthConfig::passive).orElse(null);
+        Runnable onChange = generation::incrementAndGet;
+        this.targets = config.targets().stream()
+                .map(t -> new Target(t, config.name(), active, passive, onChange)).toList();
         this.connectTimeout = config.connectTimeout();
         this.responseTimeout = config.responseTimeout();
         this.balancer = Balancers.create(config);
@@ -64,7 +80,80 @@ public final class Upstream {
      * @return a target, or null when the upstream has none available (answer 503)
      */
     public Target pick(PickContext ctx) {
-        return balancer.pick(targets, ctx);
+        return balancer.pick(available(), ctx);
+    }
+
+    /**
+     * The targets available now (healthy and not ejected). The same immutable list instance is returned
+     * until availability changes, so balancers can cache state per list.
+     */
+    public List<Target> available() {
+        if (active == null && passive == null) {
+            return targets;
+        }
+        View v = view;
+        if (v == null || v.generation != generation.get() || (v.timed && System.nanoTime() - v.recheckAt >= 0)) {
+            v = rebuild();
+        }
+        return v.available;
+    }
+
+    private synchronized View rebuild() {
+        long gen = generation.get(); // read first: a change during the scan makes this view stale at once
+        long now = System.nanoTime();
+        List<Target> up = new ArrayList<>(targets.size());
+        boolean timed = false;
+        long recheckAt = 0;
+        for (Target t : targets) {
+            TargetHealth h = t.health();
+            if (h.available(now)) {
+                up.add(t);
+            } else if (h.healthy() && h.ejectedAt(now)) {
+                long until = h.ejectedUntil();
+                if (!timed || until - recheckAt < 0) {
+                    recheckAt = until;
+                }
+                timed = true;
+            }
+        }
+        View old = view;
+        List<Target> list;
+        if (up.size() == targets.size()) {
+            list = targets;
+        } else if (old != null && old.available.equals(up)) {
+            list = old.available; // same set: keep the identity balancers cache by
+        } else {
+            list = List.copyOf(up);
+        }
+        View v = new View(list, gen, timed, recheckAt);
+        view = v;
+        return v;
+    }
+
+    /**
+     * Seconds a client should wait before retrying when no target is available: until the earliest
+     * ejection ends, else one active-check interval; at least 1. 0 when this upstream has no health checks
+     * (no {@code Retry-After} then).
+     */
+    public long retryAfterSeconds() {
+        if (active == null && passive == null) {
+            return 0;
+        }
+        long now = System.nanoTime();
+        long earliest = Long.MAX_VALUE;
+        for (Target t : targets) {
+            TargetHealth h = t.health();
+            if (h.ejectedAt(now)) {
+                earliest = Math.min(earliest, h.ejectedUntil() - now);
+            }
+        }
+        long nanos = earliest != Long.MAX_VALUE ? earliest : active != null ? active.interval().toNanos() : 0;
+        return Math.max(1, (nanos + 999_999_999L) / 1_000_000_000L);
+    }
+
+    /** Active health check settings, or null when none are configured. */
+    UpstreamConfig.ActiveHealth activeHealth() {
+        return active;
     }
 
     /** Closes idle pooled connections; requests in flight are not interrupted. */
