@@ -97,6 +97,20 @@ class HealthThroughGatewayTest {
     }
 
     @Test
+    void passiveEjectsAStoppedTargetWhoseConnectionsAreRefused() throws Exception {
+        boolean[] fine = {false};
+        try (RawUpstream a = new RawUpstream(serving("a", fine));
+             RawUpstream b = new RawUpstream(serving("b", fine));
+             GatewayFixture gw = gateway(a.url(), b.url(), "{ passive: { failures: 3, eject: 30s } }")) {
+            assertThat(getMany(gw, 2)).containsExactlyInAnyOrder("a", "b");
+            b.close(); // listener gone: new connections are refused, pooled ones are dropped
+            List<String> answers = getMany(gw, 20);
+            assertThat(errors(answers)).isBetween(1L, 3L);
+            assertThat(answers.subList(answers.size() - 10, answers.size())).containsOnly("a");
+        }
+    }
+
+    @Test
     void activeChecksTakeAFailingTargetOutAndReadmitIt() throws Exception {
         boolean[] aSick = {false};
         boolean[] bSick = {false};
