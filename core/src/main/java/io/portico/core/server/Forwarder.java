@@ -47,6 +47,11 @@ import java.util.logging.Logger;
  * streamed with the upstream's {@code Content-Length} when it sent one. A failure after the response has
  * started aborts the client connection so a truncated body can never look complete.
  *
+ * <p>Retries ({@code retries.attempts}): a connect failure or a 502/503 head is tried again on another
+ * target when the method is idempotent (or, for a connect failure, the request has no body), the body is
+ * wholly prefetched, and the upstream's {@link io.portico.core.upstream.RetryBudget} has a token. Timeouts
+ * are never retried; the last attempt's 502/503 is relayed as is.
+ *
  * <p>Blocking, on the request's virtual thread. Thread-safe (no per-request state in fields).
  */
 final class Forwarder {
@@ -60,6 +65,8 @@ final class Forwarder {
     private static final HeaderName X_FORWARDED_PROTO = HeaderNames.create("X-Forwarded-Proto");
     private static final HeaderName X_FORWARDED_HOST = HeaderNames.create("X-Forwarded-Host");
     private static final HeaderName FORWARDED = HeaderNames.create("Forwarded");
+    /** Methods that may be repeated on any retryable outcome (RFC 9110 §9.2.2). */
+    private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE");
 
     /** Never forwarded in either direction (RFC 9110 §7.6.1, plus framing the gateway rebuilds). */
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection",
@@ -97,30 +104,79 @@ final class Forwarder {
         String pathAndQuery = req.prologue().hasQuery()
                 ? match.upstreamPath() + "?" + req.query().rawValue()
                 : match.upstreamPath();
-        String host = route.preserveHost()
-                ? req.headers().first(HeaderNames.HOST).orElse(target.hostHeader())
-                : target.hostHeader();
+        // decided before the first attempt: writing a streamed body reads it to its end
+        boolean replayable = body == null || body.fullyRead();
+        ProxyClient.Body upstreamBody = body == null ? null
+                : new ProxyClient.Body(body::writeTo, body.contentLength(), replayable);
+        String method = req.prologue().method().text();
+        boolean idempotent = IDEMPOTENT.contains(method);
 
+        upstream.retryBudget().requested();
+        int retriesLeft = upstream.retryAttempts();
+        Set<Target> tried = null;
         UpstreamResponse upstreamRes;
-        try {
-            upstreamRes = client.send(upstream, target, requestHead(req, pathAndQuery, host, requestId),
-                    body == null ? null : new ProxyClient.Body(body::writeTo, body.contentLength(), body.fullyRead()),
-                    timeout);
-        } catch (ClientBodyException e) {
-            Responses.problem(req, res, clientBodyProblem(e).withInstance(requestId), true);
-            return;
-        } catch (UpstreamFailure e) {
-            LOG.log(Level.FINE, () -> "request " + requestId + ": " + e.getMessage());
-            Problem p = e.kind() == UpstreamFailure.Kind.TIMEOUT ? Problem.gatewayTimeout() : Problem.badGateway();
+        UpstreamFailure failure;
+        while (true) {
+            upstreamRes = null;
+            failure = null;
+            String host = route.preserveHost()
+                    ? req.headers().first(HeaderNames.HOST).orElse(target.hostHeader())
+                    : target.hostHeader();
+            try {
+                upstreamRes = client.send(upstream, target, requestHead(req, pathAndQuery, host, requestId),
+                        upstreamBody, timeout);
+            } catch (ClientBodyException e) {
+                Responses.problem(req, res, clientBodyProblem(e).withInstance(requestId), true);
+                return;
+            } catch (UpstreamFailure e) {
+                LOG.log(Level.FINE, () -> "request " + requestId + ": " + e.getMessage());
+                failure = e;
+            }
+            Target next = null;
+            if (retriesLeft > 0 && replayable && retryableOutcome(upstreamRes, failure)
+                    && (idempotent || (body == null && failure != null))) {
+                if (tried == null) {
+                    tried = new HashSet<>(4); // Target equality is identity
+                }
+                tried.add(target);
+                next = upstream.pickRetry(tried);
+                if (next != null && !upstream.retryBudget().tryRetry()) {
+                    next = null;
+                }
+            }
+            if (next == null) {
+                break;
+            }
+            if (upstreamRes != null) {
+                upstreamRes.close(); // a 502/503 that is retried is never relayed
+            }
+            if (LOG.isLoggable(Level.FINE)) {
+                LOG.fine("request " + requestId + ": retrying on " + next + " after "
+                        + (failure != null ? failure.kind() : "status " + upstreamRes.head().status()) + " from " + target);
+            }
+            retriesLeft--;
+            target = next;
+        }
+        if (upstreamRes == null) {
+            Problem p = failure.kind() == UpstreamFailure.Kind.TIMEOUT ? Problem.gatewayTimeout() : Problem.badGateway();
             Responses.problem(req, res, p.withInstance(requestId), body != null && !body.fullyRead());
             return;
         }
-        try (upstreamRes) {
+        try (UpstreamResponse relayed = upstreamRes) {
             if (Responses.clientAskedToClose(req)) {
                 res.header(HeaderValues.CONNECTION_CLOSE);
             }
-            relay(req, res, upstreamRes);
+            relay(req, res, relayed);
         }
+    }
+
+    /** A connect failure (nothing was processed) or a 502/503 from the target; never a timeout. */
+    private static boolean retryableOutcome(UpstreamResponse response, UpstreamFailure failure) {
+        if (failure != null) {
+            return failure.kind() == UpstreamFailure.Kind.CONNECT;
+        }
+        int status = response.head().status();
+        return status == 502 || status == 503;
     }
 
     private RequestHead requestHead(ServerRequest req, String pathAndQuery, String host, String requestId) {

@@ -8,6 +8,8 @@ import io.portico.core.upstream.balance.PickContext;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -30,6 +32,8 @@ public final class Upstream {
     private final Duration connectTimeout;
     private final Duration responseTimeout;
     private final Balancer balancer;
+    private final int retryAttempts;
+    private final RetryBudget retryBudget = new RetryBudget();
     private final UpstreamConfig.ActiveHealth active;   // null: none
     private final UpstreamConfig.PassiveHealth passive; // null: none
     /** Bumped on every availability change a target reports; a {@link View} of an older generation is stale. */
@@ -50,6 +54,17 @@ public final class Upstream {
         this.connectTimeout = config.connectTimeout();
         this.responseTimeout = config.responseTimeout();
         this.balancer = Balancers.create(config);
+        this.retryAttempts = config.retries().attempts();
+    }
+
+    /** {@code retries.attempts}: extra tries allowed after a failed attempt (0 = none). */
+    public int retryAttempts() {
+        return retryAttempts;
+    }
+
+    /** The budget that caps this upstream's retries at about 20% of its requests. */
+    public RetryBudget retryBudget() {
+        return retryBudget;
     }
 
     public String name() {
@@ -81,6 +96,37 @@ public final class Upstream {
      */
     public Target pick(PickContext ctx) {
         return balancer.pick(available(), ctx);
+    }
+
+    /**
+     * The target for a retry: an available target not in {@code tried}, the one with the fewest requests in
+     * flight per unit of weight (ties broken at random). When every available target was tried, the upstream's
+     * only target if it has just one and it is available; otherwise null (no retry).
+     *
+     * <p>The balancer is deliberately not asked: its derived state (hash ring, weight counters) is cached per
+     * candidate list, and a retry-only list would rebuild it twice per retry and skew the regular picks.
+     */
+    public Target pickRetry(Set<Target> tried) {
+        List<Target> available = available();
+        Target best = null;
+        double bestLoad = Double.MAX_VALUE;
+        int n = available.size();
+        int start = n > 1 ? ThreadLocalRandom.current().nextInt(n) : 0;
+        for (int i = 0; i < n; i++) {
+            Target t = available.get((start + i) % n);
+            if (tried.contains(t)) {
+                continue;
+            }
+            double load = (double) t.inFlight() / t.weight();
+            if (load < bestLoad) {
+                best = t;
+                bestLoad = load;
+            }
+        }
+        if (best == null && targets.size() == 1 && n == 1) {
+            best = available.get(0);
+        }
+        return best;
     }
 
     /**

@@ -31,12 +31,14 @@ class HealthThroughGatewayTest {
     /** An upstream that has died: every connection is dropped without an answer. */
     private static final RawUpstream.Responder DEAD = (req, out, s) -> s.close();
 
+    /** Retries are off: these tests count the failures clients see (RetriesTest covers retries with health). */
     private static GatewayFixture gateway(String a, String b, String health) {
         return GatewayFixture.start("""
                 upstreams:
                   up:
                     targets: [ "%s", "%s" ]
                     timeouts: { connect: 500ms, response: 2s }
+                    retries: { attempts: 0 }
                     health: %s
                 routes:
                   - id: all
