@@ -15,16 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class UpstreamErrorsTest {
 
     private static GatewayFixture gateway(String targets, String extra) {
-        return GatewayFixture.start("""
-                upstreams:
-                  up:
-                    targets: %s
-                    %s
-                routes:
-                  - id: all
-                    match: { path: /** }
-                    upstream: up
-                """.formatted(targets, extra));
+        return GatewayFixture.upstream(targets, extra);
     }
 
     private static void assertProblem(RawClient.Result r, int status, int upstreamPort) {

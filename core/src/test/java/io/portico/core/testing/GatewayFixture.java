@@ -55,6 +55,25 @@ public final class GatewayFixture implements AutoCloseable {
                 ""));
     }
 
+    /**
+     * Starts a gateway with one catch-all route {@code all} to one upstream {@code up}.
+     *
+     * @param targetsYaml   the YAML value of {@code targets}, e.g. {@code [ "http://127.0.0.1:1" ]}
+     * @param upstreamExtra more keys of the upstream, one per line at the upstream's indentation, or empty
+     */
+    public static GatewayFixture upstream(String targetsYaml, String upstreamExtra) {
+        return start(String.join("\n",
+                "upstreams:",
+                "  up:",
+                "    targets: " + targetsYaml,
+                "    " + upstreamExtra,
+                "routes:",
+                "  - id: all",
+                "    match: { path: /** }",
+                "    upstream: up",
+                ""));
+    }
+
     public int port() {
         return gateway.port();
     }
