@@ -10,4 +10,14 @@ public final class HttpSyntax {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
                 || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
     }
+
+    /** Whether the comma-separated list {@code value} contains {@code token} (case-insensitive, OWS trimmed). */
+    public static boolean hasToken(String value, String token) {
+        for (String t : value.split(",")) {
+            if (t.trim().equalsIgnoreCase(token)) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

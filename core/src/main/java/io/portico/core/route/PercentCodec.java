@@ -3,11 +3,11 @@ package io.portico.core.route;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Percent-decoding helpers shared by path parameters and query parsing. Lenient: a {@code %} not
+ * Percent-decoding helpers shared by path parameters, query predicates and the balancer's query lookup. Lenient: a {@code %} not
  * followed by two hex digits is kept literally; bytes are read as UTF-8 and malformed sequences become
  * U+FFFD. Returns the input (or a substring) without copying when there is nothing to decode.
  */
-final class PercentCodec {
+public final class PercentCodec {
 
     private PercentCodec() {
     }
@@ -35,7 +35,7 @@ final class PercentCodec {
      * Decodes {@code s[from, to)}: {@code %XX} escapes to bytes, optionally {@code +} to space, then
      * UTF-8 to a String.
      */
-    static String decode(String s, int from, int to, boolean plusAsSpace) {
+    public static String decode(String s, int from, int to, boolean plusAsSpace) {
         int first = from;
         while (first < to) {
             char c = s.charAt(first);

@@ -1,12 +1,12 @@
 package io.portico.core.server;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
+import io.portico.core.route.PercentCodec;
+
 
 /**
  * Finds one parameter in a raw query string without parsing the rest: names and values are
  * percent-decoded as UTF-8 with {@code +} as space, like the router's query predicates; {@code a} and
- * {@code a=} give {@code ""}; the first occurrence wins. A segment with a malformed escape is used as sent.
+ * {@code a=} give {@code ""}; the first occurrence wins. A {@code %} not followed by two hex digits is kept.
  * Allocates only for the value returned and for names that contain {@code %} or {@code +}. Stateless.
  */
 final class RawQuery {
@@ -56,14 +56,6 @@ final class RawQuery {
     }
 
     private static String decode(String s, int from, int to) {
-        String part = s.substring(from, to);
-        if (plain(s, from, to)) {
-            return part;
-        }
-        try {
-            return URLDecoder.decode(part, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException malformed) {
-            return part;
-        }
+        return PercentCodec.decode(s, from, to, true); // the router's query decoding, so both agree
     }
 }

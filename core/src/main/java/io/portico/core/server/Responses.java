@@ -1,5 +1,7 @@
 package io.portico.core.server;
 
+import io.portico.core.http.HttpSyntax;
+
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
@@ -47,10 +49,8 @@ final class Responses {
             return false;
         }
         for (String value : headers.get(HeaderNames.CONNECTION).allValues()) {
-            for (String token : value.split(",")) {
-                if (token.trim().equalsIgnoreCase("close")) {
-                    return true;
-                }
+            if (HttpSyntax.hasToken(value, "close")) {
+                return true;
             }
         }
         return false;

@@ -185,10 +185,9 @@ public final class ResponseHead {
                 }
                 case 10 -> {
                     if (name.equalsIgnoreCase("Connection")) {
-                        String v = value.toLowerCase(Locale.ROOT);
-                        if (hasToken(v, "close")) {
+                        if (HttpSyntax.hasToken(value, "close")) {
                             close = true;
-                        } else if (minor == '0' && hasToken(v, "keep-alive")) {
+                        } else if (minor == '0' && HttpSyntax.hasToken(value, "keep-alive")) {
                             close = false;
                         }
                     }
@@ -246,15 +245,6 @@ public final class ResponseHead {
     private static String lastCoding(String te) {
         int comma = te.lastIndexOf(',');
         return (comma < 0 ? te : te.substring(comma + 1)).trim().toLowerCase(Locale.ROOT);
-    }
-
-    private static boolean hasToken(String lowerValue, String token) {
-        for (String t : lowerValue.split(",")) {
-            if (t.trim().equals(token)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static String trimOws(String s, int from) {
