@@ -50,7 +50,9 @@ import java.util.logging.Logger;
  * <p>Retries ({@code retries.attempts}): a connect failure or a 502/503 head is tried again on another
  * target when the method is idempotent (or, for a connect failure, the request has no body), the body is
  * wholly prefetched, and the upstream's {@link io.portico.core.upstream.RetryBudget} has a token. Timeouts
- * are never retried; the last attempt's 502/503 is relayed as is.
+ * are never retried; the last attempt's 502/503 is relayed as is. A target whose circuit breaker refuses the
+ * request (nothing was sent) is replaced by another available target for any method, without using an
+ * attempt or the budget; when none is left the answer is 503 {@code circuit-open} with {@code Retry-After}.
  *
  * <p>Blocking, on the request's virtual thread. Thread-safe (no per-request state in fields).
  */
@@ -133,7 +135,18 @@ final class Forwarder {
                 failure = e;
             }
             Target next = null;
-            if (retriesLeft > 0 && replayable && retryableOutcome(upstreamRes, failure)
+            boolean refused = failure != null && failure.kind() == UpstreamFailure.Kind.CIRCUIT_OPEN;
+            if (refused) {
+                // nothing was sent: any request may go to another target, at no cost to the retry budget
+                if (tried == null) {
+                    tried = new HashSet<>(4);
+                }
+                tried.add(target);
+                next = upstream.pickRetry(tried);
+                if (next != null && tried.contains(next)) {
+                    next = null;
+                }
+            } else if (retriesLeft > 0 && replayable && retryableOutcome(upstreamRes, failure)
                     && (idempotent || (body == null && failure != null))) {
                 if (tried == null) {
                     tried = new HashSet<>(4); // Target equality is identity
@@ -154,11 +167,20 @@ final class Forwarder {
                 LOG.fine("request " + requestId + ": retrying on " + next + " after "
                         + (failure != null ? failure.kind() : "status " + upstreamRes.head().status()) + " from " + target);
             }
-            retriesLeft--;
+            if (!refused) {
+                retriesLeft--;
+            }
             target = next;
         }
         if (upstreamRes == null) {
-            Problem p = failure.kind() == UpstreamFailure.Kind.TIMEOUT ? Problem.gatewayTimeout() : Problem.badGateway();
+            Problem p = switch (failure.kind()) {
+                case TIMEOUT -> Problem.gatewayTimeout();
+                case CIRCUIT_OPEN -> {
+                    res.header(GatewayHandler.RETRY_AFTER, Long.toString(Math.max(1, upstream.retryAfterSeconds())));
+                    yield Problem.circuitOpen(upstream.name());
+                }
+                case CONNECT, PROTOCOL -> Problem.badGateway();
+            };
             Responses.problem(req, res, p.withInstance(requestId), body != null && !body.fullyRead());
             return;
         }

@@ -27,7 +27,7 @@ import java.util.logging.Logger;
  */
 final class GatewayHandler implements Handler {
     static final String SERVER_NAME = "portico";
-    private static final HeaderName RETRY_AFTER = HeaderNames.create("Retry-After");
+    static final HeaderName RETRY_AFTER = HeaderNames.create("Retry-After");
     private static final Logger LOG = Logger.getLogger(GatewayHandler.class.getName());
 
     private final Supplier<Snapshot> snapshot;
@@ -92,7 +92,8 @@ final class GatewayHandler implements Handler {
             if (retryAfter > 0) {
                 res.header(RETRY_AFTER, Long.toString(retryAfter));
             }
-            Responses.problem(req, res, Problem.noTarget(upstream.name()).withInstance(requestId), false);
+            Problem p = upstream.circuitOpen() ? Problem.circuitOpen(upstream.name()) : Problem.noTarget(upstream.name());
+            Responses.problem(req, res, p.withInstance(requestId), false);
             return;
         }
         forwarder.forward(req, res, match, upstream, target, requestId);

@@ -76,6 +76,11 @@ public record Problem(int status, String slug, String title, String detail, Stri
                 "Upstream '" + upstream + "' has no available target.", null);
     }
 
+    public static Problem circuitOpen(String upstream) {
+        return new Problem(503, "circuit-open", "Service Unavailable",
+                "Upstream '" + upstream + "' is failing: its circuit breaker is open.", null);
+    }
+
     public static Problem gatewayTimeout() {
         return new Problem(504, "gateway-timeout", "Gateway Timeout",
                 "The upstream service did not answer in time.", null);

@@ -14,8 +14,10 @@ import java.time.Duration;
  * Redirects are never followed. A pooled connection that turns out to be closed by the target before any
  * response byte (the usual keep-alive race) is replaced by a fresh connection once, when repeating the
  * request is safe: an idempotent method or no body, and the body (if any) still replayable.
- * Each outcome is reported to the target's {@link TargetHealth} (passive health): an {@link UpstreamFailure}
- * or a 502/503/504 head is a failure, any other head a success.
+ * Each outcome is reported to the target's {@link TargetHealth} (passive health) and its
+ * {@link CircuitBreaker}, if any: an {@link UpstreamFailure} or a 502/503/504 head is a failure, any other
+ * head a success. A target whose circuit refuses the request gets nothing: {@code send} throws
+ * {@link UpstreamFailure.Kind#CIRCUIT_OPEN} at once.
  * Thread-safe and stateless apart from the target's in-flight count ({@link Target#inFlight()}), which
  * {@code send} raises and which falls again when the returned response is closed or when {@code send}
  * throws, whatever it throws.
@@ -42,24 +44,47 @@ public final class ProxyClient {
      * @throws ClientBodyException when the client's body could not be read
      */
     public UpstreamResponse send(Upstream upstream, Target target, RequestHead head, Body body, Duration timeout) {
+        CircuitBreaker breaker = target.breaker();
+        int admission = breaker == null ? CircuitBreaker.ADMITTED : breaker.acquire();
+        if (admission == CircuitBreaker.REFUSED) {
+            throw new UpstreamFailure(UpstreamFailure.Kind.CIRCUIT_OPEN,
+                    "upstream " + upstream.name() + " target " + target + ": circuit open", null);
+        }
         target.requestStarted();
         boolean handedOver = false;
+        boolean reported = false;
         try {
             UpstreamResponse response = sendCounted(upstream, target, head, body, timeout);
             handedOver = true; // the response ends the request when it is closed
             int status = response.head().status();
-            if (status >= 502 && status <= 504) {
+            boolean failed = status >= 502 && status <= 504;
+            if (failed) {
                 target.health().requestFailed("status " + status);
             } else {
                 target.health().requestSucceeded();
             }
+            reported = true;
+            if (breaker != null) {
+                if (failed) {
+                    breaker.failed(admission);
+                } else {
+                    breaker.succeeded(admission);
+                }
+            }
             return response;
         } catch (UpstreamFailure e) {
             target.health().requestFailed(reason(e));
+            reported = true;
+            if (breaker != null) {
+                breaker.failed(admission);
+            }
             throw e;
         } finally {
             if (!handedOver) {
                 target.requestEnded();
+            }
+            if (!reported && breaker != null) {
+                breaker.release(admission); // the client's body failed: no verdict on the target
             }
         }
     }

@@ -23,9 +23,11 @@ public final class Target {
     private final ConnectionPool pool;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final TargetHealth health;
+    private final CircuitBreaker breaker; // null: none configured
 
     Target(TargetConfig config, String upstreamName, UpstreamConfig.ActiveHealth active,
-           UpstreamConfig.PassiveHealth passive, Runnable onHealthChange) {
+           UpstreamConfig.PassiveHealth passive, UpstreamConfig.CircuitBreakerConfig circuit,
+           java.time.Duration trialTimeout, Runnable onHealthChange) {
         this.url = config.url();
         this.weight = config.weight();
         int port = url.getPort() < 0 ? 80 : url.getPort();
@@ -36,6 +38,18 @@ public final class Target {
                 Upstream.POOL_IDLE_TIMEOUT);
         this.health = new TargetHealth(upstreamName, url.toString(), active, passive, System::nanoTime,
                 onHealthChange);
+        this.breaker = circuit == null ? null
+                : new CircuitBreaker(upstreamName, url.toString(), circuit, trialTimeout, System::nanoTime, onHealthChange);
+    }
+
+    /** The circuit breaker, or null when the upstream configures none. */
+    public CircuitBreaker breaker() {
+        return breaker;
+    }
+
+    /** Whether the balancer may pick this target at {@code now}: available by health and circuit. */
+    boolean pickable(long now) {
+        return health.available(now) && (breaker == null || breaker.allows(now));
     }
 
     /** Health state (active verdict, passive ejection); see {@link TargetHealth}. */

@@ -36,6 +36,7 @@ public final class Upstream {
     private final RetryBudget retryBudget = new RetryBudget();
     private final UpstreamConfig.ActiveHealth active;   // null: none
     private final UpstreamConfig.PassiveHealth passive; // null: none
+    private final UpstreamConfig.CircuitBreakerConfig circuit; // null: none
     /** Bumped on every availability change a target reports; a {@link View} of an older generation is stale. */
     private final AtomicLong generation = new AtomicLong();
     private volatile View view;
@@ -48,9 +49,11 @@ public final class Upstream {
         this.name = config.name();
         this.active = config.health().flatMap(UpstreamConfig.HealthConfig::active).orElse(null);
         this.passive = config.health().flatMap(UpstreamConfig.HealthConfig::passive).orElse(null);
+        this.circuit = config.circuitBreaker().orElse(null);
         Runnable onChange = generation::incrementAndGet;
+        Duration trialTimeout = config.connectTimeout().plus(config.responseTimeout());
         this.targets = config.targets().stream()
-                .map(t -> new Target(t, config.name(), active, passive, onChange)).toList();
+                .map(t -> new Target(t, config.name(), active, passive, circuit, trialTimeout, onChange)).toList();
         this.connectTimeout = config.connectTimeout();
         this.responseTimeout = config.responseTimeout();
         this.balancer = Balancers.create(config);
@@ -134,7 +137,7 @@ public final class Upstream {
      * until availability changes, so balancers can cache state per list.
      */
     public List<Target> available() {
-        if (active == null && passive == null) {
+        if (active == null && passive == null && circuit == null) {
             return targets;
         }
         View v = view;
@@ -152,13 +155,24 @@ public final class Upstream {
         long recheckAt = 0;
         for (Target t : targets) {
             TargetHealth h = t.health();
-            if (h.available(now)) {
+            CircuitBreaker cb = t.breaker();
+            if (t.pickable(now)) {
                 up.add(t);
-            } else if (h.healthy() && h.ejectedAt(now)) {
-                long until = h.ejectedUntil();
-                if (!timed || until - recheckAt < 0) {
-                    recheckAt = until;
-                }
+                continue;
+            }
+            // a reason that runs out by itself: look again then
+            long until = 0;
+            boolean ends = false;
+            if (h.healthy() && h.ejectedAt(now)) {
+                until = h.ejectedUntil();
+                ends = true;
+            }
+            if (cb != null && cb.openAt(now) && (!ends || cb.openUntil() - until > 0)) {
+                until = cb.openUntil();
+                ends = true;
+            }
+            if (ends && (!timed || until - recheckAt < 0)) {
+                recheckAt = until;
                 timed = true;
             }
         }
@@ -178,23 +192,49 @@ public final class Upstream {
 
     /**
      * Seconds a client should wait before retrying when no target is available: until the earliest
-     * ejection ends, else one active-check interval; at least 1. 0 when this upstream has no health checks
-     * (no {@code Retry-After} then).
+     * ejection or open circuit ends, else one active-check interval; at least 1. 0 when this upstream has
+     * neither health checks nor a circuit breaker (no {@code Retry-After} then).
      */
     public long retryAfterSeconds() {
-        if (active == null && passive == null) {
+        if (active == null && passive == null && circuit == null) {
             return 0;
         }
         long now = System.nanoTime();
         long earliest = Long.MAX_VALUE;
         for (Target t : targets) {
             TargetHealth h = t.health();
+            long wait = 0;
             if (h.ejectedAt(now)) {
-                earliest = Math.min(earliest, h.ejectedUntil() - now);
+                wait = h.ejectedUntil() - now;
+            }
+            CircuitBreaker cb = t.breaker();
+            if (cb != null && cb.openAt(now)) {
+                wait = Math.max(wait, cb.openUntil() - now);
+            }
+            if (wait > 0) {
+                earliest = Math.min(earliest, wait);
             }
         }
         long nanos = earliest != Long.MAX_VALUE ? earliest : active != null ? active.interval().toNanos() : 0;
         return Math.max(1, (nanos + 999_999_999L) / 1_000_000_000L);
+    }
+
+    /** Whether no target can be picked now because every one that is otherwise up has its circuit open. */
+    public boolean circuitOpen() {
+        if (circuit == null) {
+            return false;
+        }
+        long now = System.nanoTime();
+        boolean any = false;
+        for (Target t : targets) {
+            if (t.health().available(now)) {
+                if (!t.breaker().openAt(now) && t.breaker().allows(now)) {
+                    return false;
+                }
+                any = true;
+            }
+        }
+        return any;
     }
 
     /** Active health check settings, or null when none are configured. */

@@ -16,7 +16,9 @@ public final class UpstreamFailure extends RuntimeException {
         /** No connection or no response within the configured time. */
         TIMEOUT,
         /** The target answered something that is not valid HTTP. */
-        PROTOCOL
+        PROTOCOL,
+        /** The target's circuit breaker refused the request; nothing was sent. */
+        CIRCUIT_OPEN
     }
 
     private final Kind kind;
