@@ -1,5 +1,6 @@
 package io.portico.core;
 
+import io.portico.core.config.ConfigLoader;
 import io.portico.core.config.GatewayConfig;
 import io.portico.core.route.RouteTable;
 import io.portico.core.server.DemoUpstream;
@@ -7,24 +8,33 @@ import io.portico.core.server.GatewayServer;
 import io.portico.core.server.Snapshot;
 import io.portico.core.upstream.Upstreams;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Logger;
 
 /**
  * One running gateway: the listener, the current routing snapshot and, if configured, the demo upstream.
  *
  * <p>{@link #start(GatewayConfig)} returns once every listener is bound, or throws (having released what
- * it started). {@link #stop()} drains: it stops accepting, lets requests in flight finish within
- * {@code server.shutdown-grace}, then closes upstream pools. Thread-safe.
+ * it started). {@link #apply(GatewayConfig)} publishes a reloaded configuration's routes and upstreams
+ * atomically, without touching the listener. {@link #stop()} drains: it stops accepting, lets requests in
+ * flight finish within {@code server.shutdown-grace}, then closes upstream pools. Thread-safe.
  */
 public final class Gateway {
+    private static final Logger LOG = Logger.getLogger(Gateway.class.getName());
+
     private final GatewayServer server;
-    private final Upstreams upstreams;
     private final DemoUpstream demo;
     private final AtomicReference<Snapshot> snapshot;
+    /** The configuration in effect: the last applied one, with the sections only a restart changes kept. */
+    private volatile GatewayConfig config;
+    private volatile ConfigReload reload;
+    private boolean stopped; // under this
 
-    private Gateway(GatewayServer server, Upstreams upstreams, DemoUpstream demo, AtomicReference<Snapshot> snapshot) {
+    private Gateway(GatewayConfig config, GatewayServer server, DemoUpstream demo, AtomicReference<Snapshot> snapshot) {
+        this.config = config;
         this.server = server;
-        this.upstreams = upstreams;
         this.demo = demo;
         this.snapshot = snapshot;
     }
@@ -41,7 +51,7 @@ public final class Gateway {
                 new Snapshot(RouteTable.of(config.routes()), upstreams));
         try {
             GatewayServer server = new GatewayServer(config.server(), snapshot::get).start();
-            return new Gateway(server, upstreams, demo, snapshot);
+            return new Gateway(config, server, demo, snapshot);
         } catch (RuntimeException e) {
             upstreams.close();
             if (demo != null) {
@@ -61,10 +71,87 @@ public final class Gateway {
         return snapshot.get();
     }
 
+    /** The configuration in effect (see {@link #apply(GatewayConfig)} for what a reload changes). */
+    public GatewayConfig config() {
+        return config;
+    }
+
+    /**
+     * Watches the configuration file (and what it includes) and applies every valid edit; see
+     * {@link ConfigReload}. {@code file} is the path as the user gave it (errors name it so). Idempotent.
+     */
+    public synchronized Gateway watchConfig(java.nio.file.Path file, ConfigLoader loader) {
+        if (reload == null && !stopped) {
+            reload = ConfigReload.start(this, file, loader);
+        }
+        return this;
+    }
+
+    /** The config watcher started by {@link #watchConfig}, or null. */
+    public ConfigReload reload() {
+        return reload;
+    }
+
+    /**
+     * Publishes {@code next}'s routes and upstreams in one atomic swap. Requests already routed finish on
+     * the snapshot they started with; unchanged upstreams carry over as they are (pools, health, breakers),
+     * changed ones keep their unchanged targets; targets no longer configured are drained (no new
+     * requests; their connections close once the requests using them end). {@code server}, {@code admin},
+     * {@code demo}, {@code plugins} and {@code scripts} need a restart: a change there is logged and not
+     * applied. Serialized with other reloads; never blocks the request path.
+     *
+     * @return the top-level sections that changed but need a restart (empty when all was applied)
+     */
+    public synchronized List<String> apply(GatewayConfig next) {
+        if (stopped) {
+            return List.of();
+        }
+        GatewayConfig current = config;
+        List<String> restart = new ArrayList<>();
+        if (!current.server().equals(next.server())) {
+            restart.add("server");
+        }
+        if (!current.admin().equals(next.admin())) {
+            restart.add("admin");
+        }
+        if (!current.demo().equals(next.demo())) {
+            restart.add("demo");
+        }
+        if (!current.plugins().equals(next.plugins())) {
+            restart.add("plugins");
+        }
+        if (!current.scripts().equals(next.scripts())) {
+            restart.add("scripts");
+        }
+        RouteTable routes = RouteTable.of(next.routes());
+        Snapshot old = snapshot.get();
+        Upstreams upstreams = new Upstreams(next.upstreams(), old.upstreams());
+        snapshot.set(new Snapshot(routes, upstreams));
+        old.upstreams().retire(upstreams);
+        config = next.withRestartOnly(current);
+
+        long kept = next.upstreams().keySet().stream().filter(n -> old.upstreams().keeps(n, upstreams)).count();
+        LOG.info(() -> "configuration reloaded: " + next.routes().size() + " route(s), " + next.upstreams().size()
+                + " upstream(s), " + kept + " of them unchanged");
+        if (!restart.isEmpty()) {
+            LOG.warning(() -> "configuration: changes to " + String.join(", ", restart)
+                    + " take effect only after a restart; the running values are kept");
+        }
+        return List.copyOf(restart);
+    }
+
     /** Drains and stops everything; blocks for at most about {@code server.shutdown-grace}. */
     public void stop() {
+        ConfigReload r;
+        synchronized (this) {
+            stopped = true;
+            r = reload;
+        }
+        if (r != null) {
+            r.close();
+        }
         server.stop();
-        upstreams.close();
+        snapshot.get().upstreams().close();
         if (demo != null) {
             demo.stop();
         }

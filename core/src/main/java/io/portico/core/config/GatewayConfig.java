@@ -34,4 +34,13 @@ public record GatewayConfig(Path source,
         filters = List.copyOf(filters);
         routes = List.copyOf(routes);
     }
+
+    /**
+     * This configuration with the sections that only a restart can change ({@code server}, {@code admin},
+     * {@code plugins}, {@code scripts}, {@code demo}) taken from {@code running}.
+     */
+    public GatewayConfig withRestartOnly(GatewayConfig running) {
+        return new GatewayConfig(source, running.server, running.admin, running.plugins, running.scripts,
+                running.demo, upstreams, filters, routes);
+    }
 }

@@ -24,10 +24,16 @@ public final class Target {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final TargetHealth health;
     private final CircuitBreaker breaker; // null: none configured
+    private final TargetConfig config;
+    /** Told of every availability change; re-pointed when a reload moves this target to a new upstream. */
+    private volatile Runnable onChange;
 
     Target(TargetConfig config, String upstreamName, UpstreamConfig.ActiveHealth active,
            UpstreamConfig.PassiveHealth passive, UpstreamConfig.CircuitBreakerConfig circuit,
-           java.time.Duration trialTimeout, Runnable onHealthChange) {
+           java.time.Duration trialTimeout, Runnable onChange) {
+        this.config = config;
+        this.onChange = onChange;
+        Runnable changed = () -> this.onChange.run();
         this.url = config.url();
         this.weight = config.weight();
         int port = url.getPort() < 0 ? 80 : url.getPort();
@@ -36,10 +42,27 @@ public final class Target {
         this.basePath = p == null || p.equals("/") ? "" : (p.endsWith("/") ? p.substring(0, p.length() - 1) : p);
         this.pool = new ConnectionPool(new InetSocketAddress(url.getHost(), port), Upstream.MAX_IDLE_PER_TARGET,
                 Upstream.POOL_IDLE_TIMEOUT);
-        this.health = new TargetHealth(upstreamName, url.toString(), active, passive, System::nanoTime,
-                onHealthChange);
+        this.health = new TargetHealth(upstreamName, url.toString(), active, passive, System::nanoTime, changed);
         this.breaker = circuit == null ? null
-                : new CircuitBreaker(upstreamName, url.toString(), circuit, trialTimeout, System::nanoTime, onHealthChange);
+                : new CircuitBreaker(upstreamName, url.toString(), circuit, trialTimeout, System::nanoTime, changed);
+    }
+
+    /** The configuration this target was built from. */
+    TargetConfig config() {
+        return config;
+    }
+
+    /** Sends later availability changes to {@code listener} instead (the target now belongs to another upstream). */
+    void onChange(Runnable listener) {
+        this.onChange = listener;
+    }
+
+    /**
+     * Takes this target out of service after a reload removed it: idle connections close now, connections in
+     * use close when their request ends (none is pooled again). Requests in flight are not interrupted.
+     */
+    void retire() {
+        pool.close();
     }
 
     /** The circuit breaker, or null when the upstream configures none. */

@@ -8,6 +8,9 @@ import io.portico.core.upstream.balance.PickContext;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import io.portico.core.config.TargetConfig;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,6 +30,7 @@ public final class Upstream {
     /** A pooled connection idle for longer is closed rather than reused. */
     static final Duration POOL_IDLE_TIMEOUT = Duration.ofSeconds(30);
 
+    private final UpstreamConfig config;
     private final String name;
     private final List<Target> targets;
     private final Duration connectTimeout;
@@ -46,18 +50,58 @@ public final class Upstream {
     }
 
     public Upstream(UpstreamConfig config) {
+        this(config, null);
+    }
+
+    /**
+     * An upstream for {@code config} that takes over the targets of {@code previous} (the same upstream in the
+     * configuration being replaced, or null) whose URL and weight are unchanged, when the settings that shape
+     * a target's state (health checks, circuit breaker, timeouts) are unchanged too: they keep their pooled
+     * connections, health, breaker and in-flight counts. Call {@link #retireUnused(Upstream)} on the previous
+     * one once this one is published.
+     */
+    Upstream(UpstreamConfig config, Upstream previous) {
+        this.config = config;
         this.name = config.name();
         this.active = config.health().flatMap(UpstreamConfig.HealthConfig::active).orElse(null);
         this.passive = config.health().flatMap(UpstreamConfig.HealthConfig::passive).orElse(null);
         this.circuit = config.circuitBreaker().orElse(null);
         Runnable onChange = generation::incrementAndGet;
         Duration trialTimeout = config.connectTimeout().plus(config.responseTimeout());
-        this.targets = config.targets().stream()
-                .map(t -> new Target(t, config.name(), active, passive, circuit, trialTimeout, onChange)).toList();
+        Map<TargetConfig, Target> reusable = previous != null && sameTargetState(previous.config, config)
+                ? previous.targets.stream().collect(Collectors.toMap(Target::config, t -> t))
+                : Map.of();
+        this.targets = config.targets().stream().map(t -> {
+            Target kept = reusable.get(t);
+            if (kept != null) {
+                kept.onChange(onChange);
+                return kept;
+            }
+            return new Target(t, config.name(), active, passive, circuit, trialTimeout, onChange);
+        }).toList();
         this.connectTimeout = config.connectTimeout();
         this.responseTimeout = config.responseTimeout();
         this.balancer = Balancers.create(config);
         this.retryAttempts = config.retries().attempts();
+    }
+
+    private static boolean sameTargetState(UpstreamConfig a, UpstreamConfig b) {
+        return a.health().equals(b.health()) && a.circuitBreaker().equals(b.circuitBreaker())
+                && a.connectTimeout().equals(b.connectTimeout()) && a.responseTimeout().equals(b.responseTimeout());
+    }
+
+    /** The configuration this upstream was built from. */
+    public UpstreamConfig config() {
+        return config;
+    }
+
+    /** Retires (see {@link Target#retire()}) every target of this upstream that {@code next} does not use. */
+    void retireUnused(Upstream next) {
+        for (Target t : targets) {
+            if (next == null || !next.targets.contains(t)) {
+                t.retire();
+            }
+        }
     }
 
     /** {@code retries.attempts}: extra tries allowed after a failed attempt (0 = none). */
