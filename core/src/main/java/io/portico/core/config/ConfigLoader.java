@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -34,12 +35,18 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  * (<code>$${</code> is a literal <code>${</code>); a value that came from the environment is never echoed in a
  * message.
  *
- * <p>Instances are immutable and thread-safe if the given functions are; each call parses independently.
+ * <p>The main file may list more files under {@code include:} (see {@link Includes}); their
+ * {@code upstreams} and {@code routes} are merged into the main file's and validated with them, and their
+ * problems name the included file and its lines. The result records which files were read and which
+ * folders a change could appear in ({@link GatewayConfig#watchedDirectories()}).
+ *
+ * <p>Instances are immutable and thread-safe if the given functions are; each call parses independently
+ * (and reads included files again).
  */
 public final class ConfigLoader {
     /** Top-level keys, in the order they are documented. */
     static final List<String> TOP_KEYS = List.of("server", "admin", "plugins", "scripts", "demo", "upstreams",
-            "consumers", "filters", "routes", "redis", "telemetry");
+            "consumers", "filters", "routes", "redis", "telemetry", "include");
     /** Top-level keys reserved for later versions: accepted only when empty. */
     private static final List<String> NOT_YET = List.of("consumers", "redis", "telemetry");
     /** Largest file {@link #load} reads. */
@@ -64,8 +71,9 @@ public final class ConfigLoader {
     }
 
     /**
-     * Reads and validates {@code file} (UTF-8, at most 8 MB). Relative directories in it are resolved
-     * against the file's folder; errors name the file as {@code file.toString()}.
+     * Reads and validates {@code file} (UTF-8, at most 8 MB) and the files it includes. Relative
+     * directories and includes in it are resolved against the file's folder; errors name the file as
+     * {@code file.toString()}.
      *
      * @throws ConfigException if the file cannot be read or has any error
      */
@@ -82,7 +90,8 @@ public final class ConfigLoader {
      *
      * @param yaml     the document
      * @param fileName used in errors (and, by its last element, as {@link GatewayConfig#source()})
-     * @param baseDir  folder that relative {@code plugins.dir} and {@code scripts.dir} are resolved against
+     * @param baseDir  folder that relative {@code plugins.dir}, {@code scripts.dir} and {@code include}
+     *                 entries are resolved against
      * @throws ConfigException if the text has any error
      */
     public GatewayConfig parse(String yaml, String fileName, Path baseDir) throws ConfigException {
@@ -108,20 +117,29 @@ public final class ConfigLoader {
         if (y.hasErrors()) {
             throw new ConfigException(y.errors());
         }
-        GatewayConfig config = build(root, y, base, source);
+        GatewayConfig config = build(root, y, base, source, fileName);
         if (y.hasErrors()) {
             throw new ConfigException(y.errors());
         }
         return config;
     }
 
-    private GatewayConfig build(Node root, YamlNodes y, Path base, Path source) {
+    /** @return the config, or null when an included file could not be read (the problems are in {@code y}) */
+    private GatewayConfig build(Node root, YamlNodes y, Path base, Path source, String fileName) {
         if (root != null && !(root instanceof MappingNode) && !YamlNodes.isNull(root)) {
             y.error(root, "", "expected a mapping of top-level keys (" + String.join(", ", TOP_KEYS) + "), got "
                     + YamlNodes.describe(root));
             root = null;
         }
         Fields top = y.mapping(root, root, "", TOP_KEYS);
+        Includes includes = new Includes(y, base, fileName, source);
+        includes.read(top);
+        if (!includes.complete()) {
+            return null;
+        }
+        List<Fields> tops = new ArrayList<>();
+        tops.add(top);
+        tops.addAll(includes.parts());
         for (String key : NOT_YET) {
             if (top.present(key) && !isEmpty(top.value(key))) {
                 y.error(top.keyNode(key), key, "not supported by this version yet");
@@ -133,11 +151,12 @@ public final class ConfigLoader {
         DirConfig plugins = dir(top, "plugins", base, y);
         DirConfig scripts = dir(top, "scripts", base, y);
         DemoConfig demo = servers.demo(top);
-        Map<String, UpstreamConfig> upstreams = new UpstreamParser(y).parse(top);
+        Map<String, UpstreamConfig> upstreams = new UpstreamParser(y).parse(tops);
         FilterParser filterParser = new FilterParser(y, filterTypeKnown);
         List<FilterConfig> filters = filterParser.list(top, "filters");
-        List<RouteConfig> routes = new RouteParser(y, filterParser).parse(top, upstreams.keySet());
-        return new GatewayConfig(source, server, admin, plugins, scripts, demo, upstreams, filters, routes);
+        List<RouteConfig> routes = new RouteParser(y, filterParser).parse(tops, upstreams.keySet());
+        return new GatewayConfig(source, server, admin, plugins, scripts, demo, upstreams, filters, routes,
+                includes.files(), includes.directories());
     }
 
     private static boolean isEmpty(Node node) {
@@ -163,7 +182,8 @@ public final class ConfigLoader {
         return new DirConfig(base.resolve(dir).toAbsolutePath().normalize());
     }
 
-    private static String read(Path file, String name) throws ConfigException {
+    /** The text of {@code file} (UTF-8, at most {@link #MAX_FILE_BYTES}); errors name it {@code name}. */
+    static String read(Path file, String name) throws ConfigException {
         byte[] bytes;
         try {
             if (Files.isDirectory(file)) {

@@ -63,6 +63,6 @@ final class FilterParser {
                 }
             }
         }
-        return new FilterConfig(type, options, y.file(), YamlNodes.line(node));
+        return new FilterConfig(type, options, y.fileOf(node), YamlNodes.line(node));
     }
 }

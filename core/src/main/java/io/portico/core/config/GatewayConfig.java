@@ -1,24 +1,34 @@
 package io.portico.core.config;
 
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * The whole validated configuration tree of one gateway instance, as read from {@code conf/portico.yaml}.
+ * The whole validated configuration tree of one gateway instance, as read from {@code conf/portico.yaml}
+ * and the files it includes.
  *
  * <p>Immutable; built only by {@link ConfigLoader}, which guarantees every invariant documented on the
  * component records (so runtime code never re-validates). Safe to share between threads.
  *
- * @param source    the file this config was read from (absolute)
- * @param server    the client-facing listener and its edge limits
- * @param admin     the admin listener
- * @param plugins   where plugin jars are loaded from
- * @param scripts   where script filters are loaded from
- * @param demo      the embedded demo upstream (off unless configured)
- * @param upstreams upstreams by name, in declaration order
- * @param filters   global filters, run for every route before the route's own
- * @param routes    routes in declaration order
+ * @param source             the file this config was read from (absolute)
+ * @param server             the client-facing listener and its edge limits
+ * @param admin              the admin listener
+ * @param plugins            where plugin jars are loaded from
+ * @param scripts            where script filters are loaded from
+ * @param demo               the embedded demo upstream (off unless configured)
+ * @param upstreams          upstreams by name, in declaration order (the main file's, then each included
+ *                           file's)
+ * @param filters            global filters, run for every route before the route's own
+ * @param routes             routes in declaration order (the main file's, then each included file's)
+ * @param includedFiles      every file read through {@code include:}, in include order, absolute and
+ *                           normalized; empty when there is none
+ * @param includeDirectories the folder of every {@code include:} entry (for a glob, the folder it lists),
+ *                           absolute and normalized, whether or not it exists
  */
 public record GatewayConfig(Path source,
                             ServerConfig server,
@@ -28,11 +38,30 @@ public record GatewayConfig(Path source,
                             DemoConfig demo,
                             Map<String, UpstreamConfig> upstreams,
                             List<FilterConfig> filters,
-                            List<RouteConfig> routes) {
+                            List<RouteConfig> routes,
+                            List<Path> includedFiles,
+                            Set<Path> includeDirectories) {
     public GatewayConfig {
-        upstreams = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(upstreams));
+        upstreams = Collections.unmodifiableMap(new LinkedHashMap<>(upstreams));
         filters = List.copyOf(filters);
         routes = List.copyOf(routes);
+        includedFiles = List.copyOf(includedFiles);
+        includeDirectories = Collections.unmodifiableSet(new LinkedHashSet<>(includeDirectories));
+    }
+
+    /**
+     * The folders a change of this config can appear in: the folder of {@link #source()}, then
+     * {@link #includeDirectories()}, without repeats. Watching these folders (not the files) also sees
+     * files that are replaced by a rename or a symlink swap, and new files matching an include glob.
+     */
+    public Set<Path> watchedDirectories() {
+        Set<Path> dirs = new LinkedHashSet<>();
+        Path parent = source.toAbsolutePath().normalize().getParent();
+        if (parent != null) {
+            dirs.add(parent);
+        }
+        dirs.addAll(includeDirectories);
+        return Collections.unmodifiableSet(dirs);
     }
 
     /**

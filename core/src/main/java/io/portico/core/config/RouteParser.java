@@ -27,22 +27,29 @@ final class RouteParser {
     }
 
     /**
-     * @param upstreams the names written under {@code upstreams:}
+     * The routes of every file, in order: the main file's, then each included file's. Route ids are unique
+     * across files; keys in messages index routes within their own file ({@code routes[0]} is the first
+     * route of that file).
+     *
+     * @param tops      the top-level mapping of the main file, then of each included file, in include order
+     * @param upstreams the names written under {@code upstreams:} in any of the files
      */
-    List<RouteConfig> parse(Fields top, Set<String> upstreams) {
-        List<Node> items = top.list("routes");
+    List<RouteConfig> parse(List<Fields> tops, Set<String> upstreams) {
         List<RouteConfig> out = new ArrayList<>();
-        Map<String, Integer> ids = new HashMap<>();
-        for (int i = 0; i < items.size(); i++) {
-            RouteConfig r = route(items.get(i), top.keyOf("routes") + "[" + i + "]", upstreams, ids);
-            if (r != null) {
-                out.add(r);
+        Map<String, Node> ids = new HashMap<>();
+        for (Fields top : tops) {
+            List<Node> items = top.list("routes");
+            for (int i = 0; i < items.size(); i++) {
+                RouteConfig r = route(items.get(i), top.keyOf("routes") + "[" + i + "]", upstreams, ids);
+                if (r != null) {
+                    out.add(r);
+                }
             }
         }
         return out;
     }
 
-    private RouteConfig route(Node node, String key, Set<String> upstreams, Map<String, Integer> ids) {
+    private RouteConfig route(Node node, String key, Set<String> upstreams, Map<String, Node> ids) {
         if (YamlNodes.isNull(node)) {
             y.error(node, key, "expected a route like { id: ..., match: { path: ... }, upstream: ... }, got nothing");
             return null;
@@ -58,9 +65,10 @@ final class RouteParser {
                 if (!Names.isId(v)) {
                     y.invalid(s, "a route id of letters, digits, '_', '.' and '-' (starting with a letter or digit)");
                 } else {
-                    Integer first = ids.putIfAbsent(v, YamlNodes.line(s.node()));
+                    Node first = ids.putIfAbsent(v, s.node());
                     if (first != null) {
-                        y.error(s.node(), s.key(), "duplicate route id " + s.shown() + " (first at line " + first + ")");
+                        y.error(s.node(), s.key(), "duplicate route id " + s.shown() + " (first at "
+                                + y.where(first, s.node()) + ")");
                     }
                 }
                 return v;

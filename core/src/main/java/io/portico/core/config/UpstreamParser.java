@@ -36,16 +36,33 @@ final class UpstreamParser {
         this.y = y;
     }
 
-    /** Every upstream written in the file, by name, in file order (also the ones with errors). */
-    Map<String, UpstreamConfig> parse(Fields top) {
-        Fields all = top.mapping("upstreams", null);
+    /**
+     * Every upstream written in the files, by name, in file order (also the ones with errors). A name
+     * declared again in a later file is an error there; the first declaration wins.
+     *
+     * @param tops the top-level mapping of the main file, then of each included file, in include order
+     */
+    Map<String, UpstreamConfig> parse(List<Fields> tops) {
         Map<String, UpstreamConfig> out = new LinkedHashMap<>();
-        for (String name : all.names()) {
-            if (!Names.isId(name)) {
-                y.error(all.keyNode(name), all.keyOf(name), "expected an upstream name of letters, digits, '_',"
-                        + " '.' and '-' (starting with a letter or digit), got '" + name + "'");
+        Map<String, Node> firsts = new HashMap<>();
+        for (Fields top : tops) {
+            Fields all = top.mapping("upstreams", null);
+            for (String name : all.names()) {
+                Node key = all.keyNode(name);
+                if (!Names.isId(name)) {
+                    y.error(key, all.keyOf(name), "expected an upstream name of letters, digits, '_',"
+                            + " '.' and '-' (starting with a letter or digit), got '" + name + "'");
+                }
+                Node first = firsts.putIfAbsent(name, key);
+                if (first != null) {
+                    y.error(key, all.keyOf(name), "duplicate upstream '" + name + "' (first at "
+                            + y.where(first, key) + ")");
+                }
+                UpstreamConfig u = upstream(name, all.mapping(name, KEYS));
+                if (first == null) {
+                    out.put(name, u);
+                }
             }
-            out.put(name, upstream(name, all.mapping(name, KEYS)));
         }
         return out;
     }

@@ -39,14 +39,65 @@ final class YamlNodes {
     private final String file;
     private final Function<String, String> env;
     private final List<ConfigError> errors = new ArrayList<>();
+    /** Nodes read from an included file, to the name of that file; a node not here is from {@link #file}. */
+    private final Map<Node, String> nodeFiles = new IdentityHashMap<>();
+    /** Every file name errors may name, main file first, in include order (for sorting errors). */
+    private final List<String> files = new ArrayList<>();
 
     YamlNodes(String file, Function<String, String> env) {
         this.file = file;
         this.env = env;
+        files.add(file);
     }
 
+    /** The main file's name, as given. */
     String file() {
         return file;
+    }
+
+    /** A fresh instance for another file, with the same environment (for composing an included file). */
+    YamlNodes forFile(String name) {
+        return new YamlNodes(name, env);
+    }
+
+    /** Adds {@code name} to the files errors are sorted by, after those added before (no-op if known). */
+    void addFile(String name) {
+        if (!files.contains(name)) {
+            files.add(name);
+        }
+    }
+
+    /** Records that every node of the tree under {@code root} was read from the included file {@code name}. */
+    void register(Node root, String name) {
+        addFile(name);
+        if (root == null || nodeFiles.putIfAbsent(root, name) != null) {
+            return;
+        }
+        if (root instanceof MappingNode m) {
+            for (NodeTuple t : m.getValue()) {
+                register(t.getKeyNode(), name);
+                register(t.getValueNode(), name);
+            }
+        } else if (root instanceof SequenceNode s) {
+            for (Node item : s.getValue()) {
+                register(item, name);
+            }
+        }
+    }
+
+    /** The name of the file {@code node} was read from ({@link #file()} for the main file or null). */
+    String fileOf(Node node) {
+        String f = node == null ? null : nodeFiles.get(node);
+        return f == null ? file : f;
+    }
+
+    /**
+     * Where {@code first} is, as seen from a problem at {@code here}: {@code line 3} in the same file,
+     * {@code line 3 of conf.d/a.yaml} in another one.
+     */
+    String where(Node first, Node here) {
+        String f = fileOf(first);
+        return "line " + line(first) + (f.equals(fileOf(here)) ? "" : " of " + f);
     }
 
     /** 1-based line of {@code node}, 0 when there is none. */
@@ -78,7 +129,12 @@ final class YamlNodes {
     }
 
     void error(Node at, String key, String message) {
-        errors.add(new ConfigError(file, line(at), key, message));
+        errors.add(new ConfigError(fileOf(at), line(at), key, message));
+    }
+
+    /** Records a problem found elsewhere (in another file, by another instance). */
+    void add(ConfigError error) {
+        errors.add(error);
     }
 
     void error(int line, String key, String message) {
@@ -94,11 +150,19 @@ final class YamlNodes {
         return !errors.isEmpty();
     }
 
-    /** Every problem recorded so far, without repeats, ordered by line (file-level problems first). */
+    /**
+     * Every problem recorded so far, without repeats, ordered by file (the main file first, then included
+     * files in include order) and within a file by line (file-level problems first).
+     */
     List<ConfigError> errors() {
         List<ConfigError> sorted = new ArrayList<>(new LinkedHashSet<>(errors));
-        sorted.sort(Comparator.comparingInt(ConfigError::line));
+        sorted.sort(Comparator.<ConfigError>comparingInt(e -> rank(e.file())).thenComparingInt(ConfigError::line));
         return List.copyOf(sorted);
+    }
+
+    private int rank(String name) {
+        int i = files.indexOf(name);
+        return i < 0 ? files.size() : i;
     }
 
     // ---- structure ----------------------------------------------------------------------------------

@@ -85,7 +85,7 @@ class ConfigErrorsTest {
         assertThat(e.getMessage()).isEqualTo("""
                 conf/portico.yaml:1: server.port: expected an integer 0..65535, got '70000'
                 conf/portico.yaml:2: bogus: unknown key; expected one of: server, admin, plugins, scripts, demo,\
-                 upstreams, consumers, filters, routes, redis, telemetry""");
+                 upstreams, consumers, filters, routes, redis, telemetry, include""");
     }
 
     // ---- YAML itself ---------------------------------------------------------------------------------
@@ -156,7 +156,7 @@ class ConfigErrorsTest {
     @Test
     void unknownKeysAreReportedAtTheKey() {
         assertThat(only("rotues: []\n")).isEqualTo(err(1, "rotues", "unknown key; expected one of: server, admin,"
-                + " plugins, scripts, demo, upstreams, consumers, filters, routes, redis, telemetry"));
+                + " plugins, scripts, demo, upstreams, consumers, filters, routes, redis, telemetry, include"));
         assertThat(only("server:\n  port: 1\n  max-body: 1MB\n")).isEqualTo(err(3, "server.max-body",
                 "unknown key; expected one of: host, port, max-body-size, max-request-line, max-header-size,"
                         + " max-headers, header-timeout, idle-timeout, shutdown-grace, max-connections,"
