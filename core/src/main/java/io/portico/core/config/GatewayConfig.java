@@ -70,6 +70,6 @@ public record GatewayConfig(Path source,
      */
     public GatewayConfig withRestartOnly(GatewayConfig running) {
         return new GatewayConfig(source, running.server, running.admin, running.plugins, running.scripts,
-                running.demo, upstreams, filters, routes);
+                running.demo, upstreams, filters, routes, includedFiles, includeDirectories);
     }
 }

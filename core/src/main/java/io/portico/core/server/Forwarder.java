@@ -47,10 +47,11 @@ import java.util.logging.Logger;
  * streamed with the upstream's {@code Content-Length} when it sent one. A failure after the response has
  * started aborts the client connection so a truncated body can never look complete.
  *
- * <p>Retries ({@code retries.attempts}): a connect failure or a 502/503 head is tried again on another
- * target when the method is idempotent (or, for a connect failure, the request has no body), the body is
- * wholly prefetched, and the upstream's {@link io.portico.core.upstream.RetryBudget} has a token. Timeouts
- * are never retried; the last attempt's 502/503 is relayed as is. A target whose circuit breaker refuses the
+ * <p>Retries ({@code retries.attempts}): a connect failure (refused, reset, or no connection within
+ * {@code timeouts.connect}) or a 502/503 head is tried again on another target when the method is
+ * idempotent (or, for a connect failure, the request has no body, or no connection was made at all), the
+ * body is wholly prefetched, and the upstream's {@link io.portico.core.upstream.RetryBudget} has a token.
+ * Response timeouts are never retried; the last attempt's 502/503 is relayed as is. A target whose circuit breaker refuses the
  * request (nothing was sent) is replaced by another available target for any method, without using an
  * attempt or the budget; when none is left the answer is 503 {@code circuit-open} with {@code Retry-After}.
  *
@@ -147,7 +148,7 @@ final class Forwarder {
                     next = null;
                 }
             } else if (retriesLeft > 0 && replayable && retryableOutcome(upstreamRes, failure)
-                    && (idempotent || (body == null && failure != null))) {
+                    && (idempotent || (failure != null && (body == null || failure.nothingSent())))) {
                 if (tried == null) {
                     tried = new HashSet<>(4); // Target equality is identity
                 }
@@ -174,7 +175,7 @@ final class Forwarder {
         }
         if (upstreamRes == null) {
             Problem p = switch (failure.kind()) {
-                case TIMEOUT -> Problem.gatewayTimeout();
+                case TIMEOUT, CONNECT_TIMEOUT -> Problem.gatewayTimeout();
                 case CIRCUIT_OPEN -> {
                     res.header(GatewayHandler.RETRY_AFTER, Long.toString(Math.max(1, upstream.retryAfterSeconds())));
                     yield Problem.circuitOpen(upstream.name());
@@ -195,7 +196,7 @@ final class Forwarder {
     /** A connect failure (nothing was processed) or a 502/503 from the target; never a timeout. */
     private static boolean retryableOutcome(UpstreamResponse response, UpstreamFailure failure) {
         if (failure != null) {
-            return failure.kind() == UpstreamFailure.Kind.CONNECT;
+            return failure.kind() == UpstreamFailure.Kind.CONNECT || failure.kind() == UpstreamFailure.Kind.CONNECT_TIMEOUT;
         }
         int status = response.head().status();
         return status == 502 || status == 503;

@@ -109,9 +109,10 @@ public final class ProxyClient {
         try {
             fresh = pool.open(upstream.connectTimeout());
         } catch (SocketTimeoutException e) {
-            throw failure(upstream, target, UpstreamFailure.Kind.TIMEOUT, e);
+            throw failure(upstream, target, UpstreamFailure.Kind.CONNECT_TIMEOUT, e);
         } catch (IOException e) {
-            throw failure(upstream, target, UpstreamFailure.Kind.CONNECT, e);
+            throw new UpstreamFailure(UpstreamFailure.Kind.CONNECT, "upstream " + upstream.name() + " target " + target
+                    + ": cannot connect (" + e + ")", e, true);
         }
         try {
             return exchange(target, pool, fresh, head, headBytes, body, timeout);

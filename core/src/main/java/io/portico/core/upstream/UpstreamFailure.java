@@ -13,7 +13,9 @@ public final class UpstreamFailure extends RuntimeException {
     public enum Kind {
         /** Connection refused, reset, unreachable, or closed before a response. */
         CONNECT,
-        /** No connection or no response within the configured time. */
+        /** No connection within {@code timeouts.connect}. */
+        CONNECT_TIMEOUT,
+        /** No response (head, or next body bytes) within the response timeout. */
         TIMEOUT,
         /** The target answered something that is not valid HTTP. */
         PROTOCOL,
@@ -22,13 +24,28 @@ public final class UpstreamFailure extends RuntimeException {
     }
 
     private final Kind kind;
+    private final boolean nothingSent;
 
     public UpstreamFailure(Kind kind, String message, Throwable cause) {
+        this(kind, message, cause, kind == Kind.CONNECT_TIMEOUT || kind == Kind.CIRCUIT_OPEN);
+    }
+
+    /** @param nothingSent whether it is certain the target saw none of the request */
+    public UpstreamFailure(Kind kind, String message, Throwable cause, boolean nothingSent) {
         super(message, cause, false, false);
         this.kind = kind;
+        this.nothingSent = nothingSent;
     }
 
     public Kind kind() {
         return kind;
+    }
+
+    /**
+     * Whether the target cannot have seen the request: no connection could be made (refused, unreachable,
+     * timed out), or the circuit refused it.
+     */
+    public boolean nothingSent() {
+        return nothingSent;
     }
 }
