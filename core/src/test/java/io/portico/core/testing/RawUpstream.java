@@ -74,14 +74,31 @@ public final class RawUpstream implements AutoCloseable {
     private volatile Responder responder;
     private volatile Function<Received, Boolean> readBody = r -> true;
     private int connections;
+    private boolean stopped; // under this object's monitor
 
     public RawUpstream() throws IOException {
         this(ok("hello"));
     }
 
     public RawUpstream(Responder responder) throws IOException {
+        this(responder, 0);
+    }
+
+    /**
+     * An upstream on a given loopback port ({@code 0}: chosen by the OS), for example the port of an upstream
+     * that was {@linkplain #close() stopped}, to bring "the same" target back.
+     */
+    public RawUpstream(Responder responder, int port) throws IOException {
         this.responder = responder;
-        this.server = new ServerSocket(0, 100, InetAddress.getLoopbackAddress());
+        ServerSocket s = new ServerSocket();
+        try {
+            s.setReuseAddress(true); // the stopped upstream's closed connections may linger in TIME_WAIT
+            s.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 100);
+        } catch (IOException e) {
+            s.close();
+            throw e;
+        }
+        this.server = s;
         this.acceptor = Thread.ofVirtual().start(this::acceptLoop);
     }
 
@@ -137,6 +154,10 @@ public final class RawUpstream implements AutoCloseable {
                 Socket s = server.accept();
                 int id;
                 synchronized (this) {
+                    if (stopped) { // accepted just before close(): it must not outlive the upstream
+                        s.close();
+                        return;
+                    }
                     sockets.add(s);
                     id = ++connections;
                 }
@@ -236,6 +257,7 @@ public final class RawUpstream implements AutoCloseable {
     public void close() throws IOException {
         server.close();
         synchronized (this) {
+            stopped = true;
             for (Socket s : sockets) {
                 try {
                     s.close();
