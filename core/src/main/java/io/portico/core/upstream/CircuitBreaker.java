@@ -146,15 +146,19 @@ public final class CircuitBreaker {
     /** Reports a request admitted by {@link #acquire()} as having succeeded. */
     public void succeeded(int admission) {
         if (admission == TRIAL) {
+            boolean closed;
             synchronized (this) {
-                if (state == State.HALF_OPEN) {
+                closed = state == State.HALF_OPEN;
+                if (closed) {
                     resetWindow();
                     state = State.CLOSED;
-                    LOG.info(() -> "upstream " + upstream + " target " + target + ": circuit closed (trial request succeeded)");
                 }
                 trial.set(false);
             }
             onChange.run();
+            if (closed) {
+                LOG.info(() -> "upstream " + upstream + " target " + target + ": circuit closed (trial request succeeded)");
+            }
             return;
         }
         if (admission != ADMITTED || (failed.get() == 0 && recorded.get() >= window)) {
@@ -166,13 +170,18 @@ public final class CircuitBreaker {
     /** Reports a request admitted by {@link #acquire()} as having failed. */
     public void failed(int admission) {
         if (admission == TRIAL) {
+            boolean opened = false;
             synchronized (this) {
                 if (state == State.HALF_OPEN) {
-                    open(clock.getAsLong(), "trial request failed");
+                    open(clock.getAsLong());
+                    opened = true;
                 }
                 trial.set(false);
             }
             onChange.run();
+            if (opened) {
+                logOpened("the trial request failed");
+            }
             return;
         }
         if (admission == ADMITTED) {
@@ -193,25 +202,28 @@ public final class CircuitBreaker {
         int old = outcomes.getAndSet((int) (n % window), failure);
         int f = failure - old == 0 ? failed.get() : failed.addAndGet(failure - old);
         if (failure == 1 && f >= failuresToOpen && n + 1 >= window && state == State.CLOSED) {
-            boolean opened = false;
+            int seen = -1;
             synchronized (this) {
                 if (state == State.CLOSED && failed.get() >= failuresToOpen) {
-                    int seen = failed.get();
-                    open(clock.getAsLong(), seen + " of the last " + window + " requests failed");
-                    opened = true;
+                    seen = failed.get();
+                    open(clock.getAsLong());
                 }
             }
-            if (opened) {
+            if (seen >= 0) {
                 onChange.run();
+                logOpened(seen + " of the last " + window + " requests failed");
             }
         }
     }
 
-    /** Under the monitor. */
-    private void open(long now, String why) {
+    /** Under the monitor; the caller runs {@code onChange} and then {@link #logOpened(String)}. */
+    private void open(long now) {
         openUntil = now + openForNanos;
         state = State.OPEN;
         resetWindow();
+    }
+
+    private void logOpened(String why) {
         LOG.info(() -> "upstream " + upstream + " target " + target + ": circuit opened for "
                 + java.time.Duration.ofNanos(openForNanos).toString().substring(2).toLowerCase(Locale.ROOT)
                 + " (" + why + ")");

@@ -121,9 +121,9 @@ public final class TargetHealth {
         ejectedUntil = now + passive.eject().toNanos();
         ejected = true;
         failures = 0;
+        onChange.run(); // before logging: the balancer must stop offering the target at once
         LOG.info(() -> "upstream " + upstream + " target " + target + " is ejected for " + passive.eject()
                 .toString().substring(2).toLowerCase(java.util.Locale.ROOT) + " (" + why + ")");
-        onChange.run();
     }
 
     // ---- active ----
@@ -137,10 +137,10 @@ public final class TargetHealth {
         goodProbes++;
         if (!healthy && goodProbes >= active.healthy()) {
             healthy = true;
+            onChange.run();
             int n = goodProbes;
             LOG.info(() -> "upstream " + upstream + " target " + target + " is now healthy (" + n
                     + " successful probes)");
-            onChange.run();
         }
     }
 
@@ -153,10 +153,10 @@ public final class TargetHealth {
         badProbes++;
         if (healthy && badProbes >= active.unhealthy()) {
             healthy = false;
+            onChange.run();
             int n = badProbes;
             LOG.info(() -> "upstream " + upstream + " target " + target + " is now unhealthy (" + n
                     + " failed probes: " + reason + ")");
-            onChange.run();
         }
     }
 
