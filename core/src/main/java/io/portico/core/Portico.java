@@ -93,8 +93,9 @@ public final class Portico {
             }
         }
         GatewayConfig cfg;
+        ConfigLoader loader = ConfigLoader.withSystemEnv();
         try {
-            cfg = ConfigLoader.withSystemEnv().load(config);
+            cfg = loader.load(config);
         } catch (ConfigException e) {
             printErrors(e, err);
             return EXIT_INVALID;
@@ -106,6 +107,7 @@ public final class Portico {
             err.println("portico: " + e.getMessage());
             return EXIT_FAILURE;
         }
+        gateway.watchConfig(config, loader);
         LOG.info(() -> "Portico " + version() + " serving on http://" + cfg.server().host() + ":" + gateway.port()
                 + " with " + cfg.routes().size() + " route(s), " + cfg.upstreams().size() + " upstream(s)"
                 + (cfg.demo().enabled() ? "; demo upstream on " + cfg.demo().host() + ":" + cfg.demo().port() : ""));

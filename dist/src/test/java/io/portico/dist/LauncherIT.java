@@ -99,7 +99,51 @@ class LauncherIT {
         awaitListening(gw, gatewayPort);
 
         assertDemoEcho(gw, gatewayPort, "/demo/hello?x=1", "/hello", "x=1");
+
+        // hot reload: a route added to the file is served without a restart
+        String withEcho = Files.readString(conf) + """
+                  - id: echo
+                    match: { path: /echo/** }
+                    upstream: demo
+                    strip-prefix: /echo
+                """;
+        Files.writeString(conf, withEcho, StandardCharsets.UTF_8);
+        awaitStatus(gw, gatewayPort, "/echo/hi", 200);
+        assertDemoEcho(gw, gatewayPort, "/echo/hi", "/hi", "");
+
+        // an invalid edit is logged with its line and changes nothing
+        Files.writeString(conf, withEcho.replace("upstream: demo\n    strip-prefix: /echo",
+                "upstream: nowhere\n    strip-prefix: /echo"), StandardCharsets.UTF_8);
+        awaitLog(gw, "NOT reloaded");
+        assertThat(read(gw.err) + read(gw.out)).as(gw.output()).containsPattern("portico\\.yaml:\\d+: routes\\[\\d+\\]\\.upstream");
+        assertDemoEcho(gw, gatewayPort, "/echo/hi", "/hi", "");
         assertStopsWithZeroOnSigterm(gw);
+    }
+
+    private void awaitStatus(Launched gw, int port, String path, int status) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        int last = -1;
+        while (System.nanoTime() < deadline) {
+            HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .timeout(Duration.ofSeconds(5)).GET().build();
+            last = http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
+            if (last == status) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        fail("GET " + path + " was still " + last + " after 10 s, expected " + status + gw.output());
+    }
+
+    private static void awaitLog(Launched gw, String text) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            if ((read(gw.out) + read(gw.err)).contains(text)) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        fail("the log never said '" + text + "'" + gw.output());
     }
 
     /** The README's run command: {@code bin/portico} with no arguments, from another directory. */
