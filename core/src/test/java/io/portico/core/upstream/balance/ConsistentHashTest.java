@@ -73,6 +73,25 @@ class ConsistentHashTest {
         assertThat(movedToNew).isGreaterThanOrEqualTo((int) (KEYS * (1.0 / 3 - 0.05)));
     }
 
+    /** The same property where "≥ 90% stay" is the fair expectation: ten targets, an eleventh added (10/11 stay). */
+    @Test
+    void addingAnEleventhTargetKeepsAtLeastNinetyPercentOfKeys() {
+        List<Target> eleven = TestTargets.targets(11);
+        List<Target> ten = List.copyOf(eleven.subList(0, 10));
+        Balancer b = onHeader();
+        int stayed = 0;
+        for (int k = 0; k < KEYS; k++) {
+            Target before = pick(b, ten, "user-" + k);
+            Target after = pick(b, eleven, "user-" + k);
+            if (after == before) {
+                stayed++;
+            } else {
+                assertThat(after).isSameAs(eleven.get(10));
+            }
+        }
+        assertThat(stayed).isGreaterThanOrEqualTo(KEYS * 90 / 100);
+    }
+
     @Test
     void removingATargetMovesOnlyItsKeys() {
         List<Target> three = TestTargets.targets(3);
