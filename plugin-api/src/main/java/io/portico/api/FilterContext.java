@@ -1,0 +1,29 @@
+package io.portico.api;
+
+import java.time.Clock;
+import java.util.logging.Logger;
+
+/**
+ * What a filter gets from the gateway when it is created ({@link FilterFactory#create}). Thread-safe; may be
+ * kept by the filter for its whole life.
+ */
+public interface FilterContext {
+
+    /** The filter's type name. */
+    String type();
+
+    /** The route the filter is configured on, or null for a global filter. */
+    String routeId();
+
+    /** A logger named {@code portico.filter.<type>}. */
+    Logger logger();
+
+    /** The gateway's clock (tests may substitute it). */
+    Clock clock();
+
+    /** Metrics labelled with this filter's type and route. */
+    Metrics metrics();
+
+    /** {@code server.max-body-size}: the most a body may be buffered to. */
+    long maxBodySize();
+}
