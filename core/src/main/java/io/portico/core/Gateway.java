@@ -1,5 +1,8 @@
 package io.portico.core;
 
+import io.portico.core.chain.ChainBuilder;
+import io.portico.core.chain.FilterChain;
+import io.portico.core.chain.FilterFactoryLookup;
 import io.portico.core.config.ConfigLoader;
 import io.portico.core.config.GatewayConfig;
 import io.portico.core.route.RouteTable;
@@ -10,6 +13,7 @@ import io.portico.core.upstream.Upstreams;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
 
@@ -27,13 +31,16 @@ public final class Gateway {
     private final GatewayServer server;
     private final DemoUpstream demo;
     private final AtomicReference<Snapshot> snapshot;
+    private final FilterFactoryLookup filters;
     /** The configuration in effect: the last applied one, with the sections only a restart changes kept. */
     private volatile GatewayConfig config;
     private volatile ConfigReload reload;
     private boolean stopped; // under this
 
-    private Gateway(GatewayConfig config, GatewayServer server, DemoUpstream demo, AtomicReference<Snapshot> snapshot) {
+    private Gateway(GatewayConfig config, GatewayServer server, DemoUpstream demo, AtomicReference<Snapshot> snapshot,
+                    FilterFactoryLookup filters) {
         this.config = config;
+        this.filters = filters;
         this.server = server;
         this.demo = demo;
         this.snapshot = snapshot;
@@ -45,13 +52,26 @@ public final class Gateway {
      * @throws IllegalStateException when a port cannot be bound (the message names the config key)
      */
     public static Gateway start(GatewayConfig config) {
+        return start(config, FilterFactoryLookup.none());
+    }
+
+    /**
+     * Starts a gateway whose filters are created by the factories {@code filters} finds (the plugin
+     * registry). The filter chains are built before anything is started.
+     *
+     * @throws io.portico.core.chain.ChainException when a filter cannot be created or ordered (each message
+     *                                              names the entry's file and line)
+     * @throws IllegalStateException                when a port cannot be bound (the message names the config key)
+     */
+    public static Gateway start(GatewayConfig config, FilterFactoryLookup filters) {
+        Map<String, FilterChain> chains = new ChainBuilder(filters, config.server().maxBodySize()).build(config);
         DemoUpstream demo = config.demo().enabled() ? new DemoUpstream(config.demo()).start() : null;
         Upstreams upstreams = new Upstreams(config.upstreams());
         AtomicReference<Snapshot> snapshot = new AtomicReference<>(
-                new Snapshot(RouteTable.of(config.routes()), upstreams));
+                new Snapshot(RouteTable.of(config.routes()), upstreams, chains));
         try {
             GatewayServer server = new GatewayServer(config.server(), snapshot::get).start();
-            return new Gateway(config, server, demo, snapshot);
+            return new Gateway(config, server, demo, snapshot, filters);
         } catch (RuntimeException e) {
             upstreams.close();
             if (demo != null) {
@@ -98,7 +118,10 @@ public final class Gateway {
      * changed ones keep their unchanged targets; targets no longer configured are drained (no new
      * requests; their connections close once the requests using them end). {@code server}, {@code admin},
      * {@code demo}, {@code plugins} and {@code scripts} need a restart: a change there is logged and not
-     * applied. Serialized with other reloads; never blocks the request path.
+     * applied. Filters are created anew from {@code next} (with the lookup given to {@code start}).
+     * Serialized with other reloads; never blocks the request path.
+     *
+     * @throws io.portico.core.chain.ChainException when a filter cannot be created or ordered; nothing changes
      *
      * @return the top-level sections that changed but need a restart (empty when all was applied)
      */
@@ -124,9 +147,11 @@ public final class Gateway {
             restart.add("scripts");
         }
         RouteTable routes = RouteTable.of(next.routes());
+        // new filter instances, created before anything changes; a ChainException leaves the old config serving
+        Map<String, FilterChain> chains = new ChainBuilder(filters, current.server().maxBodySize()).build(next);
         Snapshot old = snapshot.get();
         Upstreams upstreams = new Upstreams(next.upstreams(), old.upstreams());
-        snapshot.set(new Snapshot(routes, upstreams));
+        snapshot.set(new Snapshot(routes, upstreams, chains));
         old.upstreams().retire(upstreams);
         config = next.withRestartOnly(current);
 

@@ -10,6 +10,8 @@ import io.helidon.http.Status;
 import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.portico.core.chain.BufferedBody;
+import io.portico.core.chain.FilterChain;
 import io.portico.core.route.RouteMatch;
 import io.portico.core.upstream.ClientBodyException;
 import io.portico.core.upstream.ProxyClient;
@@ -72,7 +74,7 @@ final class Forwarder {
     private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE");
 
     /** Never forwarded in either direction (RFC 9110 §7.6.1, plus framing the gateway rebuilds). */
-    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection",
+    static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection",
             "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade",
             "expect", "content-length", "host");
     /** Set by the gateway itself (after any trusted incoming value is folded in). */
@@ -94,23 +96,55 @@ final class Forwarder {
 
     void forward(ServerRequest req, ServerResponse res, RouteMatch match, Upstream upstream, Target target,
                  String requestId) {
-        BodySource body;
-        try {
-            body = BodySource.prefetch(req);
-        } catch (ClientBodyException e) {
-            Responses.problem(req, res, clientBodyProblem(e).withInstance(requestId), true);
+        forward(req, res, match, upstream, target, requestId, null, null);
+    }
+
+    /**
+     * Forwards with a filter chain: the request as the filters left it ({@code ex.request()}: path, query,
+     * headers, a buffered or replaced body sent with a fresh {@code Content-Length}), then
+     * {@code onResponse} on the upstream's answer before it is relayed. {@code chain} and {@code ex} are both
+     * null for a route without filters.
+     */
+    void forward(ServerRequest req, ServerResponse res, RouteMatch match, Upstream upstream, Target target,
+                 String requestId, FilterChain chain, HelidonExchange ex) {
+        ExchangeRequest xr = ex == null ? null : ex.request();
+        BufferedBody inMemory = xr == null ? null : xr.bodyInMemoryOrFailed();
+        BodySource body = null;
+        byte[] fixed = null;
+        if (inMemory != null && inMemory.failed()) {
+            // a filter caught the failure and went on: the client's body is gone
+            Problem p = inMemory.failure() instanceof ClientBodyException cbe ? clientBodyProblem(cbe)
+                    : Problem.payloadTooLarge(maxBodySize);
+            Responses.problem(req, res, p.withInstance(requestId), true);
             return;
+        } else if (inMemory != null) {
+            fixed = inMemory.content();
+        } else {
+            try {
+                body = BodySource.prefetch(req);
+            } catch (ClientBodyException e) {
+                Responses.problem(req, res, clientBodyProblem(e).withInstance(requestId), true);
+                return;
+            }
         }
 
         var route = match.route().config();
         Duration timeout = route.timeout().orElse(upstream.responseTimeout());
-        String pathAndQuery = req.prologue().hasQuery()
+        String pathAndQuery = xr != null ? xr.pathAndQuery() : req.prologue().hasQuery()
                 ? match.upstreamPath() + "?" + req.query().rawValue()
                 : match.upstreamPath();
+        Headers clientHeaders = xr != null ? xr.forwardedHeaders() : req.headers();
         // decided before the first attempt: writing a streamed body reads it to its end
         boolean replayable = body == null || body.fullyRead();
-        ProxyClient.Body upstreamBody = body == null ? null
-                : new ProxyClient.Body(body::writeTo, body.contentLength(), replayable);
+        ProxyClient.Body upstreamBody;
+        if (fixed != null) {
+            byte[] bytes = fixed;
+            upstreamBody = bytes.length == 0 && !req.content().hasEntity() ? null
+                    : new ProxyClient.Body(out -> out.write(bytes), bytes.length, true);
+        } else {
+            upstreamBody = body == null ? null
+                    : new ProxyClient.Body(body::writeTo, body.contentLength(), replayable);
+        }
         String method = req.prologue().method().text();
         boolean idempotent = IDEMPOTENT.contains(method);
 
@@ -123,10 +157,10 @@ final class Forwarder {
             upstreamRes = null;
             failure = null;
             String host = route.preserveHost()
-                    ? req.headers().first(HeaderNames.HOST).orElse(target.hostHeader())
+                    ? clientHeaders.first(HeaderNames.HOST).orElse(target.hostHeader())
                     : target.hostHeader();
             try {
-                upstreamRes = client.send(upstream, target, requestHead(req, pathAndQuery, host, requestId),
+                upstreamRes = client.send(upstream, target, requestHead(req, clientHeaders, pathAndQuery, host, requestId),
                         upstreamBody, timeout);
             } catch (ClientBodyException e) {
                 Responses.problem(req, res, clientBodyProblem(e).withInstance(requestId), true);
@@ -189,7 +223,11 @@ final class Forwarder {
             if (Responses.clientAskedToClose(req)) {
                 res.header(HeaderValues.CONNECTION_CLOSE);
             }
-            relay(req, res, relayed);
+            if (chain == null) {
+                relay(req, res, relayed);
+            } else {
+                FilteredRelay.relay(req, res, relayed, chain, ex, maxBodySize);
+            }
         }
     }
 
@@ -202,8 +240,8 @@ final class Forwarder {
         return status == 502 || status == 503;
     }
 
-    private RequestHead requestHead(ServerRequest req, String pathAndQuery, String host, String requestId) {
-        Headers in = req.headers();
+    private RequestHead requestHead(ServerRequest req, Headers in, String pathAndQuery, String host,
+                                    String requestId) {
         RequestHead out = new RequestHead(req.prologue().method().text(), pathAndQuery);
         Set<String> named = connectionNamed(in);
         InetAddress peer = peerAddress(req.remotePeer().address());
@@ -271,6 +309,14 @@ final class Forwarder {
             res.send();
             return;
         }
+        sendBody(res, up, length);
+    }
+
+    /**
+     * Sends the upstream's body: read whole and sent in one write when it is small and of known length,
+     * streamed otherwise; a failure mid-way aborts the client connection.
+     */
+    static void sendBody(ServerResponse res, UpstreamResponse up, long length) {
         try {
             if (length > 0 && length <= SMALL_BODY) {
                 // one write for head and body, no stream set-up: the common case for API responses
@@ -291,7 +337,7 @@ final class Forwarder {
         }
     }
 
-    private Problem clientBodyProblem(ClientBodyException e) {
+    Problem clientBodyProblem(ClientBodyException e) {
         return e.status() == 413 ? Problem.payloadTooLarge(maxBodySize) : Problem.badRequest(e.getMessage());
     }
 
@@ -312,7 +358,7 @@ final class Forwarder {
         return names;
     }
 
-    private static Set<String> tokens(String commaSeparated) {
+    static Set<String> tokens(String commaSeparated) {
         Set<String> names = new HashSet<>();
         for (String token : commaSeparated.split(",")) {
             String t = token.trim().toLowerCase(Locale.ROOT);
