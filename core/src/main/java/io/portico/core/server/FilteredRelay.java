@@ -26,7 +26,9 @@ import java.util.Set;
  * {@link MutableResponse} (end-to-end headers only), the filters run in reverse order, then the result is
  * sent: a body a filter read or replaced goes out in one write with a fresh {@code Content-Length}, an
  * untouched one is streamed exactly as without filters. If a filter failed closed, its problem is sent
- * instead and the upstream response is closed unread (its connection is then not reused). Blocking, on the
+ * instead and the upstream response is closed unread (its connection is then not reused); so is a body
+ * that could not be buffered (too large, or cut off) even when the filter caught that: the answer is then
+ * 502. Blocking, on the
  * request's thread; stateless.
  */
 final class FilteredRelay {
@@ -60,6 +62,13 @@ final class FilteredRelay {
         ChainExecutor.onResponse(chain, ex);
         if (ex.responseView() != view) {
             Responses.answer(req, res, ex.responseView());
+            return;
+        }
+        if (body.failed()) {
+            // a filter caught the failure and went on, but the upstream body is partly consumed: never relay it
+            Problem p = body.failure() instanceof BodyTooLargeException e ? ChainExecutor.responseTooLarge(e.limit())
+                    : Problem.badGateway();
+            Responses.answer(req, res, MutableResponse.of(p, ex.requestId()));
             return;
         }
         res.status(view.status() == status ? Status.create(status, head.reason()) : Status.create(view.status()));

@@ -234,4 +234,35 @@ class FiltersThroughGatewayTest {
         assertThat(gw.get("/api/items/1").headers().firstValue("X-Tag")).contains("two");
         assertThat(gw.gateway().snapshot().chain("plain")).isNull();
     }
+
+    @Test
+    void anUpstreamBodyOverTheLimitIs502EvenWhenTheFilterCatchesIt() throws Exception {
+        upstream = new RawUpstream(RawUpstream.ok("x".repeat(3000)));
+        start(", max-body-size: 1KB", "[]", "[ { type: tweak, peek-response: true } ]");
+        var res = send(HttpRequest.newBuilder(gw.uri("/api/items/1")).GET());
+        assertThat(res.statusCode()).isEqualTo(502);
+        assertThat(res.body()).contains("upstream-response-too-large").contains("1024 bytes");
+        gw.close();
+
+        start(", max-body-size: 1KB", "[]", "[ { type: tweak, wrap-response: true } ]");
+        var uncaught = send(HttpRequest.newBuilder(gw.uri("/api/items/1")).GET());
+        assertThat(uncaught.statusCode()).isEqualTo(502);
+        assertThat(send(HttpRequest.newBuilder(gw.uri("/plain/x")).GET()).body()).hasSize(3000);
+    }
+
+    @Test
+    void headRequestsAndLargeUntouchedBodiesStreamThroughAChain() throws Exception {
+        upstream = new RawUpstream(RawUpstream.ok("y".repeat(100_000)));
+        start("", "[ { type: tag, value: g } ]", "[]");
+        var res = send(HttpRequest.newBuilder(gw.uri("/api/items/1")).GET());
+        assertThat(res.statusCode()).isEqualTo(200);
+        assertThat(res.body()).hasSize(100_000);
+        assertThat(res.headers().firstValue("Content-Length")).contains("100000");
+        var head = gw.http().send(HttpRequest.newBuilder(gw.uri("/api/items/1"))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.headers().firstValue("Content-Length")).contains("100000");
+        assertThat(head.headers().firstValue("X-Tag")).contains("g");
+    }
 }

@@ -1,5 +1,6 @@
 package io.portico.core.testing;
 
+import io.portico.api.BodyTooLargeException;
 import io.portico.api.ConfigDefault;
 import io.portico.api.Decision;
 import io.portico.api.Exchange;
@@ -44,11 +45,13 @@ public final class TestFilterFactories implements FilterFactoryLookup {
      * @param status         the response status to set
      * @param responseHeader a response header {@code name: value} to add
      * @param wrapResponse   replace the response body with {@code [<body>]}
+     * @param peekResponse   read the response body, ignoring a {@link BodyTooLargeException}
      */
     public record TweakConfig(Map<String, String> setHeaders, List<String> removeHeaders, Map<String, String> setQuery,
                               List<String> removeQuery, Optional<String> path,
                               @ConfigDefault("false") boolean upperBody, Optional<Integer> status,
-                              Optional<String> responseHeader, @ConfigDefault("false") boolean wrapResponse) {
+                              Optional<String> responseHeader, @ConfigDefault("false") boolean wrapResponse,
+                              @ConfigDefault("false") boolean peekResponse) {
     }
 
     static final class Tweak implements FilterFactory<TweakConfig> {
@@ -92,6 +95,13 @@ public final class TestFilterFactories implements FilterFactoryLookup {
                         int colon = h.indexOf(':');
                         res.headers().add(h.substring(0, colon).trim(), h.substring(colon + 1).trim());
                     });
+                    if (c.peekResponse()) {
+                        try {
+                            res.body().bytes();
+                        } catch (BodyTooLargeException ignored) {
+                            // the gateway must not relay the half-read body anyway
+                        }
+                    }
                     if (c.wrapResponse()) {
                         res.body().replace(("[" + res.body().text() + "]").getBytes(StandardCharsets.UTF_8));
                     }
