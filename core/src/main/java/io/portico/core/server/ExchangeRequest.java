@@ -1,9 +1,6 @@
 package io.portico.core.server;
 
 import io.helidon.http.Header;
-import io.helidon.http.HeaderNames;
-import io.helidon.http.Headers;
-import io.helidon.http.WritableHeaders;
 import io.helidon.webserver.http.ServerRequest;
 import io.portico.api.Request;
 import io.portico.core.chain.BufferedBody;
@@ -100,16 +97,9 @@ final class ExchangeRequest implements Request {
         return q == null ? upstreamPath : upstreamPath + "?" + q;
     }
 
-    /** The headers to forward (before hop-by-hop removal): the filters' copy, or the client's own. */
-    Headers forwardedHeaders() {
-        if (headers == null) {
-            return req.headers();
-        }
-        WritableHeaders<?> out = WritableHeaders.create();
-        for (int i = 0; i < headers.size(); i++) {
-            out.add(HeaderNames.create(headers.name(i)), headers.value(i));
-        }
-        return out;
+    /** The header list filters touched (then forwarded instead of the client's), or null. */
+    MutableHeaders touchedHeaders() {
+        return headers;
     }
 
     /** Only characters allowed in a request target's path (RFC 3986 pchar and '/'); escapes well-formed. */

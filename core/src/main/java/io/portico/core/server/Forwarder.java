@@ -12,6 +12,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.portico.core.chain.BufferedBody;
 import io.portico.core.chain.FilterChain;
+import io.portico.core.chain.MutableHeaders;
 import io.portico.core.route.RouteMatch;
 import io.portico.core.upstream.ClientBodyException;
 import io.portico.core.upstream.ProxyClient;
@@ -31,6 +32,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.logging.Level;
@@ -56,6 +58,12 @@ import java.util.logging.Logger;
  * Response timeouts are never retried; the last attempt's 502/503 is relayed as is. A target whose circuit breaker refuses the
  * request (nothing was sent) is replaced by another available target for any method, without using an
  * attempt or the budget; when none is left the answer is 503 {@code circuit-open} with {@code Retry-After}.
+ *
+ * <p>With a filter chain ({@link #forward(ServerRequest, ServerResponse, RouteMatch, Upstream, Target, String,
+ * FilterChain, HelidonExchange)}) the request is the one the filters left: their header copy (then the
+ * same hop-by-hop and forwarding rules), their path and query, and a body they read or replaced, sent
+ * with a fresh {@code Content-Length} (and replayable for retries); the response goes through
+ * {@link FilteredRelay}.
  *
  * <p>Blocking, on the request's virtual thread. Thread-safe (no per-request state in fields).
  */
@@ -133,7 +141,7 @@ final class Forwarder {
         String pathAndQuery = xr != null ? xr.pathAndQuery() : req.prologue().hasQuery()
                 ? match.upstreamPath() + "?" + req.query().rawValue()
                 : match.upstreamPath();
-        Headers clientHeaders = xr != null ? xr.forwardedHeaders() : req.headers();
+        MutableHeaders filtered = xr == null ? null : xr.touchedHeaders();
         // decided before the first attempt: writing a streamed body reads it to its end
         boolean replayable = body == null || body.fullyRead();
         ProxyClient.Body upstreamBody;
@@ -157,10 +165,13 @@ final class Forwarder {
             upstreamRes = null;
             failure = null;
             String host = route.preserveHost()
-                    ? clientHeaders.first(HeaderNames.HOST).orElse(target.hostHeader())
+                    ? (filtered != null ? filtered.first("Host") : req.headers().first(HeaderNames.HOST))
+                            .orElse(target.hostHeader())
                     : target.hostHeader();
             try {
-                upstreamRes = client.send(upstream, target, requestHead(req, clientHeaders, pathAndQuery, host, requestId),
+                upstreamRes = client.send(upstream, target, filtered != null
+                                ? requestHead(req, filtered, pathAndQuery, host, requestId)
+                                : requestHead(req, req.headers(), pathAndQuery, host, requestId),
                         upstreamBody, timeout);
             } catch (ClientBodyException e) {
                 Responses.problem(req, res, clientBodyProblem(e).withInstance(requestId), true);
@@ -246,7 +257,6 @@ final class Forwarder {
         Set<String> named = connectionNamed(in);
         InetAddress peer = peerAddress(req.remotePeer().address());
         boolean trusted = forwarding.trusts(peer);
-        String peerIp = peer == null ? "unknown" : peer.getHostAddress();
         String clientHost = in.first(HeaderNames.HOST).orElse("");
         out.add("Host", host);
         for (Header h : in) {
@@ -260,15 +270,58 @@ final class Forwarder {
                 out.add(name, v);
             }
         }
-        out.add("X-Forwarded-For", Forwarding.xForwardedFor(trusted ? joined(in, X_FORWARDED_FOR) : null, peerIp));
-        out.add("X-Forwarded-Proto", trusted ? in.first(X_FORWARDED_PROTO).orElse("http") : "http");
         String fwdHost = trusted ? in.first(X_FORWARDED_HOST).orElse(clientHost) : clientHost;
+        return forwardingHeaders(out, peer, trusted ? joined(in, X_FORWARDED_FOR) : null,
+                trusted ? in.first(X_FORWARDED_PROTO).orElse("http") : "http", fwdHost,
+                trusted ? joined(in, FORWARDED) : null, clientHost, requestId);
+    }
+
+    /** The same as the Helidon-headers variant, over the header list filters changed. */
+    private RequestHead requestHead(ServerRequest req, MutableHeaders in, String pathAndQuery, String host,
+                                    String requestId) {
+        RequestHead out = new RequestHead(req.prologue().method().text(), pathAndQuery);
+        Set<String> named = null;
+        for (String v : in.all("Connection")) {
+            if (named == null) {
+                named = new HashSet<>();
+            }
+            named.addAll(tokens(v));
+        }
+        InetAddress peer = peerAddress(req.remotePeer().address());
+        boolean trusted = forwarding.trusts(peer);
+        String clientHost = in.first("Host").orElse("");
+        out.add("Host", host);
+        for (int i = 0; i < in.size(); i++) {
+            String name = in.name(i);
+            String n = name.toLowerCase(Locale.ROOT);
+            if (HOP_BY_HOP.contains(n) || (named != null && named.contains(n))
+                    || (!trusted && FORWARDING.contains(n)) || REPLACED.contains(n)) {
+                continue;
+            }
+            out.add(name, in.value(i));
+        }
+        String fwdHost = trusted ? in.first("X-Forwarded-Host").orElse(clientHost) : clientHost;
+        return forwardingHeaders(out, peer, trusted ? joined(in.all("X-Forwarded-For")) : null,
+                trusted ? in.first("X-Forwarded-Proto").orElse("http") : "http", fwdHost,
+                trusted ? joined(in.all("Forwarded")) : null, clientHost, requestId);
+    }
+
+    private static RequestHead forwardingHeaders(RequestHead out, InetAddress peer, String trustedXff, String proto,
+                                                 String fwdHost, String trustedForwarded, String clientHost,
+                                                 String requestId) {
+        String peerIp = peer == null ? "unknown" : peer.getHostAddress();
+        out.add("X-Forwarded-For", Forwarding.xForwardedFor(trustedXff, peerIp));
+        out.add("X-Forwarded-Proto", proto);
         if (!fwdHost.isEmpty()) {
             out.add("X-Forwarded-Host", fwdHost);
         }
-        out.add("Forwarded", Forwarding.forwarded(trusted ? joined(in, FORWARDED) : null, peer, peerIp, clientHost, "http"));
+        out.add("Forwarded", Forwarding.forwarded(trustedForwarded, peer, peerIp, clientHost, "http"));
         out.add("X-Request-Id", requestId);
         return out;
+    }
+
+    private static String joined(List<String> values) {
+        return values.isEmpty() ? null : String.join(", ", values);
     }
 
     private static void relay(ServerRequest req, ServerResponse res, UpstreamResponse up) {

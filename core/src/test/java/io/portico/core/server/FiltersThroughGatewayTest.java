@@ -265,4 +265,19 @@ class FiltersThroughGatewayTest {
         assertThat(head.headers().firstValue("Content-Length")).contains("100000");
         assertThat(head.headers().firstValue("X-Tag")).contains("g");
     }
+
+    @Test
+    void theExchangeDescribesTheRequest() throws Exception {
+        start(", trusted-proxies: [ 127.0.0.1/32, 10.0.0.0/8 ]", "[]", "[ { type: tweak, echo: true } ]");
+        var res = send(HttpRequest.newBuilder(gw.uri("/api/items/a%20b"))
+                .header("X-Forwarded-For", "203.0.113.7, 10.1.2.3").GET());
+        assertThat(res.statusCode()).isEqualTo(200);
+        RawUpstream.Received got = upstream.take();
+        assertThat(got.header("X-Echo-Ip")).isEqualTo("203.0.113.7");
+        assertThat(got.header("X-Echo-Params")).isEqualTo("{id=a b}");
+        assertThat(got.header("X-Echo-Path")).isEqualTo("/api/items/a%20b -> /items/a%20b");
+        assertThat(got.header("X-Echo-Route")).isEqualTo("items GET");
+        // forwarding headers are still the gateway's
+        assertThat(got.header("X-Forwarded-For")).isEqualTo("203.0.113.7, 10.1.2.3, 127.0.0.1");
+    }
 }

@@ -46,12 +46,14 @@ public final class TestFilterFactories implements FilterFactoryLookup {
      * @param responseHeader a response header {@code name: value} to add
      * @param wrapResponse   replace the response body with {@code [<body>]}
      * @param peekResponse   read the response body, ignoring a {@link BodyTooLargeException}
+     * @param echo           send what the exchange says upstream as {@code X-Echo-*} request headers
      */
     public record TweakConfig(Map<String, String> setHeaders, List<String> removeHeaders, Map<String, String> setQuery,
                               List<String> removeQuery, Optional<String> path,
                               @ConfigDefault("false") boolean upperBody, Optional<Integer> status,
                               Optional<String> responseHeader, @ConfigDefault("false") boolean wrapResponse,
-                              @ConfigDefault("false") boolean peekResponse) {
+                              @ConfigDefault("false") boolean peekResponse,
+                              @ConfigDefault("false") boolean echo) {
     }
 
     static final class Tweak implements FilterFactory<TweakConfig> {
@@ -76,6 +78,12 @@ public final class TestFilterFactories implements FilterFactoryLookup {
                 @Override
                 public Decision onRequest(Exchange ex) {
                     var req = ex.request();
+                    if (c.echo()) {
+                        req.headers().set("X-Echo-Ip", ex.clientIp());
+                        req.headers().set("X-Echo-Params", ex.pathParams().toString());
+                        req.headers().set("X-Echo-Path", req.path() + " -> " + req.upstreamPath());
+                        req.headers().set("X-Echo-Route", ex.routeId() + " " + req.method());
+                    }
                     c.setHeaders().forEach(req.headers()::set);
                     c.removeHeaders().forEach(req.headers()::remove);
                     c.setQuery().forEach(req.query()::set);
