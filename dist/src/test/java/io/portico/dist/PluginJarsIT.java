@@ -12,7 +12,9 @@ import io.portico.plugins.testkit.FakeFilterContext;
 import io.portico.plugins.testkit.FakeHeaders;
 import io.portico.plugins.testkit.FakeRequest;
 import java.lang.reflect.Constructor;
+import java.lang.reflect.RecordComponent;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -106,25 +108,22 @@ class PluginJarsIT {
                 .filter(f -> f.type().equals(type)).findFirst().orElseThrow();
     }
 
-    /** A config record of the plugin, built through its canonical constructor. */
+    /** A config record {@code simpleName} of the plugin whose class loader is {@code cl} and whose package is the factory's. */
     private static Object record(ClassLoader cl, String simpleName, Object... args) throws Exception {
-        String pkg = cl.loadClass(findPackage(cl, simpleName) + "." + simpleName).getName();
-        Class<?> type = cl.loadClass(pkg);
-        Class<?>[] types = java.util.Arrays.stream(type.getRecordComponents())
-                .map(java.lang.reflect.RecordComponent::getType).toArray(Class<?>[]::new);
-        Constructor<?> c = type.getDeclaredConstructor(types);
-        return c.newInstance(args);
-    }
-
-    private static String findPackage(ClassLoader cl, String simpleName) throws ClassNotFoundException {
+        Class<?> type = null;
         for (String pkg : List.of("io.portico.plugins.transform", "io.portico.plugins.iprestriction")) {
             try {
-                cl.loadClass(pkg + "." + simpleName);
-                return pkg;
+                type = cl.loadClass(pkg + "." + simpleName);
+                break;
             } catch (ClassNotFoundException e) {
-                // next
+                // the other plugin's package
             }
         }
-        throw new ClassNotFoundException(simpleName);
+        if (type == null) {
+            throw new ClassNotFoundException(simpleName);
+        }
+        Class<?>[] types = Arrays.stream(type.getRecordComponents()).map(RecordComponent::getType).toArray(Class<?>[]::new);
+        Constructor<?> c = type.getDeclaredConstructor(types);
+        return c.newInstance(args);
     }
 }
