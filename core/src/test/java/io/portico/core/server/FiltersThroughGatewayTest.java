@@ -280,4 +280,27 @@ class FiltersThroughGatewayTest {
         // forwarding headers are still the gateway's
         assertThat(got.header("X-Forwarded-For")).isEqualTo("203.0.113.7, 10.1.2.3, 127.0.0.1");
     }
+
+    @Test
+    void withoutFiltersThereAreNoChainsAndWithThemEveryCallIsTimed() throws Exception {
+        start("", "[]", "[]");
+        assertThat(gw.gateway().snapshot().chains()).isEmpty();
+        assertThat(gw.get("/api/items/1").statusCode()).isEqualTo(200);
+        gw.close();
+
+        start("", "[]", "[ { type: tag, value: t } ]");
+        assertThat(gw.gateway().snapshot().chains()).containsOnlyKeys("items");
+        for (int i = 0; i < 3; i++) {
+            assertThat(gw.get("/api/items/1").statusCode()).isEqualTo(200);
+        }
+        var stats = gw.gateway().snapshot().chain("items").get(0).stats();
+        assertThat(stats.calls(io.portico.core.chain.FilterStats.Callback.REQUEST)).isEqualTo(3);
+        assertThat(stats.calls(io.portico.core.chain.FilterStats.Callback.RESPONSE)).isEqualTo(3);
+        // onComplete runs after the last byte, possibly just after the client has read it
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (stats.calls(io.portico.core.chain.FilterStats.Callback.COMPLETE) < 3 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(stats.calls(io.portico.core.chain.FilterStats.Callback.COMPLETE)).isEqualTo(3);
+    }
 }
