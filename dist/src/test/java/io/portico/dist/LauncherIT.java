@@ -146,6 +146,74 @@ class LauncherIT {
         fail("the log never said '" + text + "'" + gw.output());
     }
 
+    /** Every first-party plugin, loaded by the real launcher from the distribution's plugins/ folder. */
+    @Test
+    void firstPartyPluginsWorkThroughTheRunningGateway() throws Exception {
+        int[] ports = freePorts(3);
+        int port = ports[0];
+        Path conf = Files.createDirectories(tmp.resolve("conf")).resolve("portico.yaml");
+        Files.writeString(conf, bundledConfigWithPorts(port, ports[1], ports[2]) + """
+                  - id: plugged
+                    match: { path: "/p/{id}" }
+                    upstream: demo
+                    filters:
+                      - { type: request-id, header: X-Correlation-Id }
+                      - { type: cors, origins: [ "https://app.example.com" ], credentials: true, max-age: 10m }
+                      - { type: ip-restriction, allow: [ 127.0.0.0/8, "::1/128" ] }
+                      - { type: request-size, max-body-size: 1KB }
+                      - type: transform
+                        request:
+                          headers: { set: { X-Tenant: acme }, remove: [ X-Secret ] }
+                          query: { add: { source: gw } }
+                          path: "/items/{id}"
+                        response:
+                          headers: { set: { X-Transformed: "yes" } }
+                  - id: denied
+                    match: { path: /deny/** }
+                    upstream: demo
+                    filters: [ { type: ip-restriction, deny: [ 127.0.0.0/8, "::1/128" ] } ]
+                """, StandardCharsets.UTF_8);
+        Launched gw = launch(home, "--config", conf.toString());
+        awaitListening(gw, port);
+        String base = "http://127.0.0.1:" + port;
+
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/p/42?x=1"))
+                .header("Origin", "https://app.example.com").header("X-Secret", "s").GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        String context = r.statusCode() + " " + r.headers().map() + "\n" + r.body() + gw.output();
+        assertThat(r.statusCode()).as(context).isEqualTo(200);
+        assertThat(r.body()).as(context).contains("\"path\":\"/items/42\"").contains("source=gw")
+                .contains("\"X-Tenant\":\"acme\"").doesNotContain("X-Secret")
+                .contains("\"X-Correlation-Id\":\"" + r.headers().firstValue("X-Request-Id").orElseThrow() + "\"");
+        assertThat(r.headers().firstValue("X-Transformed")).as(context).hasValue("yes");
+        assertThat(r.headers().firstValue("Access-Control-Allow-Origin")).as(context).hasValue("https://app.example.com");
+        assertThat(r.headers().firstValue("Access-Control-Allow-Credentials")).as(context).hasValue("true");
+
+        HttpResponse<String> preflight = http.send(HttpRequest.newBuilder(URI.create(base + "/p/42"))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .header("Origin", "https://app.example.com").header("Access-Control-Request-Method", "PUT").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(preflight.statusCode()).as(preflight.headers().map().toString()).isEqualTo(204);
+        assertThat(preflight.headers().firstValue("Access-Control-Allow-Methods")).hasValueSatisfying(
+                v -> assertThat(v).contains("PUT"));
+        assertThat(preflight.headers().firstValue("Access-Control-Max-Age")).hasValue("600");
+
+        HttpResponse<String> big = http.send(HttpRequest.newBuilder(URI.create(base + "/p/42"))
+                .POST(HttpRequest.BodyPublishers.ofString("x".repeat(2048))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(big.statusCode()).isEqualTo(413);
+        assertThat(big.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+
+        HttpResponse<String> denied = http.send(HttpRequest.newBuilder(URI.create(base + "/deny/x")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(denied.statusCode()).isEqualTo(403);
+        assertThat(denied.body()).contains("urn:portico:problem:ip-denied");
+
+        assertThat(read(gw.out) + read(gw.err)).as(gw.output())
+                .doesNotContain("SEVERE").doesNotContain("Exception");
+        assertStopsWithZeroOnSigterm(gw);
+    }
+
     /** The README's run command: {@code bin/portico} with no arguments, from another directory. */
     @Test
     void runsWithNoArgumentsFromAnotherDirectoryUsingTheBundledConfig() throws Exception {
