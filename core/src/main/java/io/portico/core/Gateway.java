@@ -1,15 +1,21 @@
 package io.portico.core;
 
 import io.portico.core.config.ConfigLoader;
+import io.portico.core.config.FilterConfig;
 import io.portico.core.config.GatewayConfig;
+import io.portico.core.config.RouteConfig;
+import io.portico.core.plugin.FilterRegistry;
 import io.portico.core.route.RouteTable;
 import io.portico.core.server.DemoUpstream;
 import io.portico.core.server.GatewayServer;
 import io.portico.core.server.Snapshot;
 import io.portico.core.upstream.Upstreams;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
 
@@ -20,6 +26,12 @@ import java.util.logging.Logger;
  * it started). {@link #apply(GatewayConfig)} publishes a reloaded configuration's routes and upstreams
  * atomically, without touching the listener. {@link #stop()} drains: it stops accepting, lets requests in
  * flight finish within {@code server.shutdown-grace}, then closes upstream pools. Thread-safe.
+ *
+ * <p><b>Plugins.</b> The gateway gets the {@link FilterRegistry} of the running plugins. Each configuration in
+ * effect holds a {@link FilterRegistry.Lease} on the plugin versions that provide the filter types it uses
+ * ({@link #filterLease()}): chains are built from factories looked up through that lease. When a reload
+ * replaces the configuration, the previous lease is released once the previous snapshot's requests can have
+ * ended, which lets a replaced or removed plugin version be unloaded (see {@link #apply}).
  */
 public final class Gateway {
     private static final Logger LOG = Logger.getLogger(Gateway.class.getName());
@@ -27,38 +39,86 @@ public final class Gateway {
     private final GatewayServer server;
     private final DemoUpstream demo;
     private final AtomicReference<Snapshot> snapshot;
+    private final FilterRegistry filters;
+    /** The plugin versions the configuration in effect uses. */
+    private volatile FilterRegistry.Lease lease;
     /** The configuration in effect: the last applied one, with the sections only a restart changes kept. */
     private volatile GatewayConfig config;
     private volatile ConfigReload reload;
     private boolean stopped; // under this
 
-    private Gateway(GatewayConfig config, GatewayServer server, DemoUpstream demo, AtomicReference<Snapshot> snapshot) {
+    private Gateway(GatewayConfig config, GatewayServer server, DemoUpstream demo, AtomicReference<Snapshot> snapshot,
+                    FilterRegistry filters, FilterRegistry.Lease lease) {
         this.config = config;
+        this.filters = filters;
+        this.lease = lease;
         this.server = server;
         this.demo = demo;
         this.snapshot = snapshot;
     }
 
     /**
-     * Starts a gateway for a validated configuration.
+     * Starts a gateway for a validated configuration that uses no plugin filter types.
      *
      * @throws IllegalStateException when a port cannot be bound (the message names the config key)
      */
     public static Gateway start(GatewayConfig config) {
-        DemoUpstream demo = config.demo().enabled() ? new DemoUpstream(config.demo()).start() : null;
-        Upstreams upstreams = new Upstreams(config.upstreams());
-        AtomicReference<Snapshot> snapshot = new AtomicReference<>(
-                new Snapshot(RouteTable.of(config.routes()), upstreams));
+        return start(config, new FilterRegistry());
+    }
+
+    /**
+     * Starts a gateway for a configuration validated against {@code filters}.
+     *
+     * @throws IllegalStateException when a port cannot be bound (the message names the config key)
+     */
+    public static Gateway start(GatewayConfig config, FilterRegistry filters) {
+        FilterRegistry.Lease lease = filters.acquire(filterTypes(config));
+        DemoUpstream demo = null;
+        Upstreams upstreams = null;
         try {
+            demo = config.demo().enabled() ? new DemoUpstream(config.demo()).start() : null;
+            upstreams = new Upstreams(config.upstreams());
+            AtomicReference<Snapshot> snapshot = new AtomicReference<>(
+                    new Snapshot(RouteTable.of(config.routes()), upstreams));
             GatewayServer server = new GatewayServer(config.server(), snapshot::get).start();
-            return new Gateway(config, server, demo, snapshot);
+            return new Gateway(config, server, demo, snapshot, filters, lease);
         } catch (RuntimeException e) {
-            upstreams.close();
+            if (upstreams != null) {
+                upstreams.close();
+            }
             if (demo != null) {
                 demo.stop();
             }
+            lease.release();
             throw e;
         }
+    }
+
+    /** The registry of plugin filter types this gateway builds chains from. */
+    public FilterRegistry filters() {
+        return filters;
+    }
+
+    /**
+     * The lease of the configuration in effect: look filter factories up here (not in {@link #filters()}) when
+     * building its chains, so they come from plugin versions that stay loaded while the configuration serves.
+     */
+    public FilterRegistry.Lease filterLease() {
+        return lease;
+    }
+
+    /** The filter types {@code config} uses (global and route filters). */
+    static Set<String> filterTypes(GatewayConfig config) {
+        Set<String> types = new LinkedHashSet<>();
+        for (FilterConfig f : config.filters()) {
+            types.add(f.type());
+        }
+        for (RouteConfig r : config.routes()) {
+            for (FilterConfig f : r.filters()) {
+                types.add(f.type());
+            }
+        }
+        return types;
     }
 
     /** The client-facing port actually bound. */
@@ -96,7 +156,10 @@ public final class Gateway {
      * Publishes {@code next}'s routes and upstreams in one atomic swap. Requests already routed finish on
      * the snapshot they started with; unchanged upstreams carry over as they are (pools, health, breakers),
      * changed ones keep their unchanged targets; targets no longer configured are drained (no new
-     * requests; their connections close once the requests using them end). {@code server}, {@code admin},
+     * requests; their connections close once the requests using them end). The new configuration takes a lease
+     * on the plugin versions it uses; the previous lease is released {@code server.shutdown-grace} later (the
+     * time requests in flight are given at shutdown too), so a plugin version only the previous configuration
+     * used is unloaded then. {@code server}, {@code admin},
      * {@code demo}, {@code plugins} and {@code scripts} need a restart: a change there is logged and not
      * applied. Serialized with other reloads; never blocks the request path.
      *
@@ -123,12 +186,22 @@ public final class Gateway {
         if (!current.scripts().equals(next.scripts())) {
             restart.add("scripts");
         }
-        RouteTable routes = RouteTable.of(next.routes());
+        FilterRegistry.Lease nextLease = filters.acquire(filterTypes(next));
         Snapshot old = snapshot.get();
-        Upstreams upstreams = new Upstreams(next.upstreams(), old.upstreams());
-        snapshot.set(new Snapshot(routes, upstreams));
+        Upstreams upstreams;
+        try {
+            RouteTable routes = RouteTable.of(next.routes());
+            upstreams = new Upstreams(next.upstreams(), old.upstreams());
+            snapshot.set(new Snapshot(routes, upstreams));
+        } catch (RuntimeException e) {
+            nextLease.release();
+            throw e;
+        }
         old.upstreams().retire(upstreams);
         config = next.withRestartOnly(current);
+        FilterRegistry.Lease oldLease = lease;
+        lease = nextLease;
+        releaseLater(oldLease, current.server().shutdownGrace());
 
         long kept = next.upstreams().keySet().stream().filter(n -> old.upstreams().keeps(n, upstreams)).count();
         LOG.info(() -> "configuration reloaded: " + next.routes().size() + " route(s), " + next.upstreams().size()
@@ -138,6 +211,21 @@ public final class Gateway {
                     + " take effect only after a restart; the running values are kept");
         }
         return List.copyOf(restart);
+    }
+
+    /**
+     * Releases a retired configuration's plugin lease once its requests in flight can have ended. The server
+     * does not count requests per snapshot (yet), so this waits the same bound a shutdown gives them.
+     */
+    private static void releaseLater(FilterRegistry.Lease old, Duration grace) {
+        Thread.ofVirtual().name("portico-plugin-lease-release").start(() -> {
+            try {
+                Thread.sleep(grace);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            old.release();
+        });
     }
 
     /** Drains and stops everything; blocks for at most about {@code server.shutdown-grace}. */
@@ -152,6 +240,7 @@ public final class Gateway {
         }
         server.stop();
         snapshot.get().upstreams().close();
+        lease.release();
         if (demo != null) {
             demo.stop();
         }
