@@ -53,6 +53,7 @@ public final class ConfigLoader {
     static final int MAX_FILE_BYTES = 8 * 1024 * 1024;
 
     private final Predicate<String> filterTypeKnown;
+    private final FilterTypes filterTypes; // null: names checked only, options not bound
     private final Function<String, String> env;
 
     /**
@@ -61,13 +62,28 @@ public final class ConfigLoader {
      * @param env             environment lookup for {@code ${VAR}}; returns null for an unset variable
      */
     public ConfigLoader(Predicate<String> filterTypeKnown, Function<String, String> env) {
+        this.filterTypes = null;
         this.filterTypeKnown = Objects.requireNonNull(filterTypeKnown, "filterTypeKnown");
+        this.env = Objects.requireNonNull(env, "env");
+    }
+
+    /**
+     * A loader that binds every filter entry to its type's config record (see {@link FilterBinder}), so a
+     * loaded configuration is ready to build filter chains from.
+     *
+     * @param filterTypes the filter types loaded now (read once per load, so a type that appears later is
+     *                    seen by the next load)
+     * @param env         environment lookup for {@code ${VAR}}; returns null for an unset variable
+     */
+    public ConfigLoader(FilterTypes filterTypes, Function<String, String> env) {
+        this.filterTypes = Objects.requireNonNull(filterTypes, "filterTypes");
+        this.filterTypeKnown = t -> filterTypes.configType(t) != null;
         this.env = Objects.requireNonNull(env, "env");
     }
 
     /** A loader reading the process environment, for which no filter type is known yet. */
     public static ConfigLoader withSystemEnv() {
-        return new ConfigLoader(t -> false, System::getenv);
+        return new ConfigLoader(FilterTypes.none(), System::getenv);
     }
 
     /**
@@ -152,7 +168,7 @@ public final class ConfigLoader {
         DirConfig scripts = dir(top, "scripts", base, y);
         DemoConfig demo = servers.demo(top);
         Map<String, UpstreamConfig> upstreams = new UpstreamParser(y).parse(tops);
-        FilterParser filterParser = new FilterParser(y, filterTypeKnown);
+        FilterParser filterParser = new FilterParser(y, filterTypeKnown, filterTypes);
         List<FilterConfig> filters = filterParser.list(top, "filters");
         List<RouteConfig> routes = new RouteParser(y, filterParser).parse(tops, upstreams.keySet());
         return new GatewayConfig(source, server, admin, plugins, scripts, demo, upstreams, filters, routes,

@@ -17,12 +17,19 @@ import org.yaml.snakeyaml.nodes.Node;
 final class FilterParser {
     private final YamlNodes y;
     private final OptionValues values;
-    private final Predicate<String> typeKnown;
+    /** Keys of an entry that belong to the gateway, not to the filter type's config. */
+    static final List<String> RESERVED = List.of("type", "on-error", "before", "after");
 
-    FilterParser(YamlNodes y, Predicate<String> typeKnown) {
+    private final Predicate<String> typeKnown;
+    private final FilterTypes types; // null: no binding
+    private final FilterBinder binder;
+
+    FilterParser(YamlNodes y, Predicate<String> typeKnown, FilterTypes types) {
         this.y = y;
         this.values = new OptionValues(y);
         this.typeKnown = typeKnown;
+        this.types = types;
+        this.binder = new FilterBinder(y);
     }
 
     /** The list under {@code name} in {@code parent}; absent or null gives an empty list. */
@@ -34,6 +41,16 @@ final class FilterParser {
             if (f != null) {
                 out.add(f);
             }
+        }
+        return out;
+    }
+
+    /** {@code before:} / {@code after:}: a list of filter type names (not checked against loaded types). */
+    private List<String> typeNames(Fields f, String name) {
+        List<String> out = new ArrayList<>();
+        List<Node> items = f.list(name);
+        for (int i = 0; i < items.size(); i++) {
+            y.string(items.get(i), f.keyOf(name) + "[" + i + "]").ifPresent(t -> out.add(t.strip()));
         }
         return out;
     }
@@ -56,13 +73,28 @@ final class FilterParser {
         }).orElse("");
         Map<String, Object> options = new LinkedHashMap<>();
         for (String name : f.names()) {
-            if (!name.equals("type")) {
+            if (!RESERVED.contains(name)) {
                 Object v = values.convert(f.value(name), f.keyOf(name), node);
                 if (v != null) {
                     options.put(name, v);
                 }
             }
         }
-        return new FilterConfig(type, options, y.fileOf(node), YamlNodes.line(node));
+        FilterConfig.OnError onError = f.scalar("on-error", "fail-closed or fail-open").map(s -> switch (s.text().strip()) {
+            case "fail-closed" -> FilterConfig.OnError.FAIL_CLOSED;
+            case "fail-open" -> FilterConfig.OnError.FAIL_OPEN;
+            default -> {
+                y.invalid(s, "fail-closed or fail-open");
+                yield FilterConfig.OnError.FAIL_CLOSED;
+            }
+        }).orElse(FilterConfig.OnError.FAIL_CLOSED);
+        List<String> before = typeNames(f, "before");
+        List<String> after = typeNames(f, "after");
+        Record bound = null;
+        Class<? extends Record> configType = types == null || type.isEmpty() ? null : types.configType(type);
+        if (configType != null) {
+            bound = binder.bind(configType, node, key, RESERVED);
+        }
+        return new FilterConfig(type, options, onError, before, after, bound, y.fileOf(node), YamlNodes.line(node));
     }
 }

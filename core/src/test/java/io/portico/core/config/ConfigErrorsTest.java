@@ -80,7 +80,7 @@ class ConfigErrorsTest {
 
     @Test
     void exceptionMessageListsErrorsInValidateFormat() {
-        ConfigException e = catchThrowableOfType(ConfigException.class, () -> new ConfigLoader(t -> false, n -> null)
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> new ConfigLoader(FilterTypes.none(), n -> null)
                 .parse("server: { port: 70000 }\nbogus: 1\n", FILE, Path.of("/")));
         assertThat(e.getMessage()).isEqualTo("""
                 conf/portico.yaml:1: server.port: expected an integer 0..65535, got '70000'

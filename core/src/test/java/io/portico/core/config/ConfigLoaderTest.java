@@ -32,7 +32,7 @@ class ConfigLoaderTest {
     private final Map<String, String> env = new HashMap<>();
 
     private GatewayConfig parse(String yaml) throws ConfigException {
-        return new ConfigLoader(t -> false, env::get).parse(yaml, "portico.yaml", BASE);
+        return new ConfigLoader(FilterTypes.none(), env::get).parse(yaml, "portico.yaml", BASE);
     }
 
     private static Path resource(String name) throws URISyntaxException {
@@ -42,7 +42,7 @@ class ConfigLoaderTest {
     @Test
     void fullConfigParsesIntoRecords() throws Exception {
         Path file = resource("full.yaml");
-        GatewayConfig c = new ConfigLoader(t -> false, n -> null).load(file);
+        GatewayConfig c = new ConfigLoader(FilterTypes.none(), n -> null).load(file);
 
         assertThat(c.source()).isEqualTo(file.toAbsolutePath().normalize());
         assertThat(c.server()).isEqualTo(new ServerConfig("0.0.0.0", 8080, 10L << 20, 16 << 10, 64 << 10, 200,
@@ -189,7 +189,7 @@ class ConfigLoaderTest {
 
     @Test
     void relativeDirsResolveAgainstBaseDirAndAbsoluteOnesStay() throws Exception {
-        GatewayConfig c = new ConfigLoader(t -> false, n -> null)
+        GatewayConfig c = new ConfigLoader(FilterTypes.none(), n -> null)
                 .parse("plugins: { dir: ../lib/plugins }\nscripts: { dir: /srv/./js }", "conf/portico.yaml",
                         Path.of("/opt/portico/conf"));
         assertThat(c.plugins().dir()).isEqualTo(Path.of("/opt/portico/lib/plugins"));
@@ -266,7 +266,7 @@ class ConfigLoaderTest {
     @Test
     void plainNumbersInFilterOptionsAreLongs() throws Exception {
         env.put("N", "42");
-        GatewayConfig c = new ConfigLoader(t -> true, env::get).parse("""
+        GatewayConfig c = new ConfigLoader((java.util.function.Predicate<String>) t -> true, env::get).parse("""
                 filters:
                   - type: x
                     a: 7
