@@ -2,6 +2,7 @@ package io.portico.core;
 
 import io.portico.core.config.ConfigException;
 import io.portico.core.config.ConfigLoader;
+import io.portico.core.config.FilterTypes;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -37,7 +38,7 @@ final class PluginsDirectory {
                 return fallback;
             }
             String only = new Yaml().dump(Map.of("plugins", top.get("plugins")));
-            return new ConfigLoader(type -> false, env).parse(only, configFile.toString(), base).plugins().dir();
+            return new ConfigLoader(FilterTypes.none(), env).parse(only, configFile.toString(), base).plugins().dir();
         } catch (IOException | ConfigException | RuntimeException e) {
             return fallback;
         }

@@ -170,9 +170,9 @@ public final class Portico {
         }
     }
 
-    /** A loader that knows the filter types of the loaded plugins. */
+    /** A loader that binds filter entries to the config records of the loaded plugins' types. */
     private static ConfigLoader loader(PluginHost plugins) {
-        return new ConfigLoader(type -> plugins.registry().configType(type) != null, System::getenv);
+        return new ConfigLoader(plugins.registry(), System::getenv);
     }
 
     private static void printErrors(ConfigException e, PrintStream err) {

@@ -50,6 +50,8 @@ public final class PluginHost implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(PluginHost.class.getName());
     /** Quiet time after the last change in {@code plugins.dir} before it is scanned. */
     static final Duration DEBOUNCE = Duration.ofMillis(200);
+    /** The name of the folder watcher's thread. */
+    public static final String THREAD_NAME = "portico-plugin-watcher";
 
     /** What is known about one file of the folder. */
     private static final class FileEntry {
@@ -118,7 +120,7 @@ public final class PluginHost implements AutoCloseable {
                 if (scan()) {
                     onChange.run();
                 }
-            });
+            }, THREAD_NAME);
             watcher.watch(Set.of(dir));
         }
         return this;
