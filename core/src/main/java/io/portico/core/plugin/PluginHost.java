@@ -111,17 +111,25 @@ public final class PluginHost implements AutoCloseable {
      * Watches the folder; after each settled burst of changes runs {@link #scan()} and, if the registry
      * changed, {@code onChange} (meant to reload the configuration, which may have referred to a type that
      * now exists, or to one that is gone). Both run on the watcher's thread. Idempotent: only the first
-     * callback is used. A folder that does not exist now is not watched (create it and restart).
+     * callback is used. A folder that does not exist now is not watched (create it and restart). Scans once
+     * on the caller's thread (running {@code onChange} if that changed anything), for changes made since
+     * {@link #open}.
      */
-    public synchronized PluginHost watch(Runnable onChange) {
+    public PluginHost watch(Runnable onChange) {
         Objects.requireNonNull(onChange, "onChange");
-        if (watcher == null && !closed && Files.isDirectory(dir)) {
+        synchronized (this) {
+            if (watcher != null || closed || !Files.isDirectory(dir)) {
+                return this;
+            }
             watcher = new ConfigWatcher(DEBOUNCE, () -> {
                 if (scan()) {
                     onChange.run();
                 }
             }, THREAD_NAME);
             watcher.watch(Set.of(dir));
+        }
+        if (scan()) { // catch up with changes made between open and now
+            onChange.run();
         }
         return this;
     }

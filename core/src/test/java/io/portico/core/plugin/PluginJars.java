@@ -26,21 +26,21 @@ import javax.tools.ToolProvider;
  * Builds real PF4J plugin jars at test time: compiles Java sources against the plugin-api classes (and pf4j)
  * found on the test classpath, writes the manifest and {@code META-INF/extensions.idx}, and jars them.
  */
-final class PluginJars {
+public final class PluginJars {
     private final Path work;
     private int seq;
 
-    PluginJars(Path work) {
+    public PluginJars(Path work) {
         this.work = work;
     }
 
     /** A plugin jar builder. */
-    Builder plugin(String id, String version) {
+    public Builder plugin(String id, String version) {
         return new Builder(id, version);
     }
 
     /** Source of a filter factory {@code pkg.Factory} of {@code type} whose filters answer 200 with {@code X-Version: tag}. */
-    static String factory(String pkg, String cls, String type, String tag) {
+    public static String factory(String pkg, String cls, String type, String tag) {
         return """
                 package %1$s;
 
@@ -63,7 +63,7 @@ final class PluginJars {
                 """.formatted(pkg, cls, type, tag);
     }
 
-    final class Builder {
+    public final class Builder {
         private final Map<String, String> manifest = new LinkedHashMap<>();
         private final Map<String, String> sources = new LinkedHashMap<>();
         private final List<String> extensions = new ArrayList<>();
@@ -78,35 +78,35 @@ final class PluginJars {
             }
         }
 
-        Builder manifest(String key, String value) {
+        public Builder manifest(String key, String value) {
             manifest.put(key, value);
             return this;
         }
 
         /** Adds a source file for class {@code fqcn}. */
-        Builder source(String fqcn, String code) {
+        public Builder source(String fqcn, String code) {
             sources.put(fqcn, code);
             return this;
         }
 
         /** Lists {@code fqcn} in extensions.idx. */
-        Builder extension(String fqcn) {
+        public Builder extension(String fqcn) {
             extensions.add(fqcn);
             return this;
         }
 
         /** Adds {@link PluginJars#factory} as {@code pkg.cls} and lists it as an extension. */
-        Builder factory(String pkg, String cls, String type, String tag) {
+        public Builder factory(String pkg, String cls, String type, String tag) {
             return source(pkg + "." + cls, PluginJars.factory(pkg, cls, type, tag)).extension(pkg + "." + cls);
         }
 
-        Builder noIndex() {
+        public Builder noIndex() {
             writeIndex = false;
             return this;
         }
 
         /** Compiles and jars it to {@code target} (written to a temp file, then moved atomically). */
-        Path jarTo(Path target) throws IOException {
+        public Path jarTo(Path target) throws IOException {
             Path classes = compile();
             Path tmp = work.resolve("jar-" + (++seq) + ".tmp");
             Manifest mf = new Manifest();
