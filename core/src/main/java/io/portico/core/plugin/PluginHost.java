@@ -39,7 +39,9 @@ import java.util.logging.Logger;
  * manifest, missing {@code META-INF/extensions.idx}, class not found, exception in {@code Plugin.start()},
  * invalid factory declarations, a filter type or plugin id another file already provides) is logged at
  * SEVERE with its file, plugin id and cause, kept in {@link #status()}, and never registered; the version
- * registered before, if any, keeps serving. The same failing content is not retried until the file changes.
+ * registered before, if any, keeps serving. The same failing content is not retried until the file changes,
+ * except that a file refused for a duplicate type or plugin id is retried after any scan that changed the
+ * registry (the other file may be gone).
  * Nothing a plugin does during a scan propagates out of it.
  *
  * <p><b>Threading.</b> Scans are serialized (one at a time, on the caller's or the watcher's thread) and block
@@ -58,6 +60,7 @@ public final class PluginHost implements AutoCloseable {
         String sha; // of the last content tried
         LoadedPlugin active;
         PluginStatus failure; // of the last content tried, when it failed
+        boolean conflicted; // that failure was a duplicate type or plugin id
     }
 
     private final Path dir;
@@ -160,12 +163,33 @@ public final class PluginHost implements AutoCloseable {
                 }
             }
         }
+        changed |= loadChanged(present, toRetire);
+        if (changed && files.values().stream().anyMatch(e -> e.conflicted)) {
+            // a type or plugin id may have been freed: give the files refused for a conflict another chance
+            files.values().stream().filter(e -> e.conflicted).forEach(e -> e.sha = null);
+            loadChanged(present, toRetire);
+        }
+        if (changed) {
+            registry.publish(catalog());
+            for (LoadedPlugin old : toRetire) {
+                retiring.add(old);
+                since.put(old, Instant.now());
+                old.retire();
+            }
+        }
+        return changed;
+    }
+
+    /** Loads every new or changed file; @return whether any became active. */
+    private boolean loadChanged(Map<Path, String> present, List<LoadedPlugin> toRetire) {
+        boolean changed = false;
         for (Map.Entry<Path, String> p : present.entrySet()) {
             FileEntry entry = files.computeIfAbsent(p.getKey(), k -> new FileEntry());
             if (p.getValue().equals(entry.sha)) {
                 continue;
             }
             entry.sha = p.getValue();
+            entry.conflicted = false;
             LoadedPlugin candidate = tryLoad(p.getKey(), p.getValue(), entry);
             if (candidate == null) {
                 continue;
@@ -180,14 +204,6 @@ public final class PluginHost implements AutoCloseable {
             }
             entry.active = candidate;
             changed = true;
-        }
-        if (changed) {
-            registry.publish(catalog());
-            for (LoadedPlugin old : toRetire) {
-                retiring.add(old);
-                since.put(old, Instant.now());
-                old.retire();
-            }
         }
         return changed;
     }
@@ -204,6 +220,7 @@ public final class PluginHost implements AutoCloseable {
         String conflict = conflict(candidate, file);
         if (conflict != null) {
             candidate.retire(); // never leased: unloads now
+            entry.conflicted = true;
             fail(file, sha, candidate.pluginId(), candidate.version(), candidate.types(), conflict, null, entry);
             return null;
         }

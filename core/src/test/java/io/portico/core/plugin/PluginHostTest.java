@@ -263,6 +263,18 @@ class PluginHostTest {
     }
 
     @Test
+    void duplicateRefusedEarlierLoadsOnceTheFirstIsRemoved() throws Exception {
+        hello("a.jar", "plugin-a", "a");
+        jars.plugin("plugin-b", "1.0.0").factory("other", "OtherFactory", "hello", "b").jarTo(dir.resolve("b.jar"));
+        open();
+        assertThat(failures()).hasSize(1);
+        Files.delete(dir.resolve("a.jar"));
+        assertThat(host.scan()).isTrue();
+        assertThat(host.registry().pluginOf("hello")).isEqualTo("plugin-b");
+        assertThat(failures()).isEmpty();
+    }
+
+    @Test
     void corruptJarAndZipAreReported() throws Exception {
         Files.write(dir.resolve("corrupt.jar"), "not a jar at all".getBytes(StandardCharsets.UTF_8));
         Files.write(dir.resolve("corrupt.zip"), new byte[] {'P', 'K', 3, 4, 1, 2, 3});
@@ -363,8 +375,9 @@ class PluginHostTest {
                 Built prev = current.getAndSet(next);
                 if (prev != null) {
                     old.add(new WeakReference<>(prev.filter().getClass().getClassLoader()));
-                    while (prev.inFlight().get() > 0) {
-                        Thread.onSpinWait();
+                    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                    while (prev.inFlight().get() > 0 && System.nanoTime() < deadline) {
+                        Thread.yield();
                     }
                     prev.lease().release();
                 }
@@ -378,8 +391,8 @@ class PluginHostTest {
         java.util.Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
         java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
         List<Thread> clients = new java.util.ArrayList<>();
-        for (int i = 0; i < 8; i++) {
-            clients.add(Thread.ofVirtual().start(() -> {
+        for (int i = 0; i < 4; i++) { // platform threads: busy loops must not starve each other
+            clients.add(Thread.ofPlatform().daemon().start(() -> {
                 while (!stop.get()) {
                     Built b = current.get();
                     b.inFlight().incrementAndGet();
@@ -398,15 +411,18 @@ class PluginHostTest {
                 }
             }));
         }
-        Thread.sleep(100);
-        hello("hello.jar", "hello-plugin", "v22");
-        await("v22 served", HOT, () -> seen.contains("v22"));
-        hello("hello.jar", "hello-plugin", "v333");
-        await("v333 served", HOT, () -> seen.contains("v333"));
-        Thread.sleep(100);
-        stop.set(true);
-        for (Thread t : clients) {
-            t.join();
+        try {
+            Thread.sleep(100);
+            hello("hello.jar", "hello-plugin", "v22");
+            await("v22 served", HOT, () -> seen.contains("v22"));
+            hello("hello.jar", "hello-plugin", "v333");
+            await("v333 served", HOT, () -> seen.contains("v333"));
+            Thread.sleep(100);
+        } finally {
+            stop.set(true);
+            for (Thread t : clients) {
+                t.join();
+            }
         }
         System.out.println("simulated load: " + served.get() + " requests, " + failed.get() + " failed");
         assertThat(failed.get()).isZero();
