@@ -1,5 +1,8 @@
 package io.portico.core;
 
+import io.portico.core.chain.ChainBuilder;
+import io.portico.core.chain.FilterChain;
+import io.portico.core.chain.FilterFactoryLookup;
 import io.portico.core.config.ConfigLoader;
 import io.portico.core.config.FilterConfig;
 import io.portico.core.config.GatewayConfig;
@@ -16,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
 
@@ -27,11 +31,11 @@ import java.util.logging.Logger;
  * atomically, without touching the listener. {@link #stop()} drains: it stops accepting, lets requests in
  * flight finish within {@code server.shutdown-grace}, then closes upstream pools. Thread-safe.
  *
- * <p><b>Plugins.</b> The gateway gets the {@link FilterRegistry} of the running plugins. Each configuration in
- * effect holds a {@link FilterRegistry.Lease} on the plugin versions that provide the filter types it uses
- * ({@link #filterLease()}): chains are built from factories looked up through that lease. When a reload
- * replaces the configuration, the previous lease is released once the previous snapshot's requests can have
- * ended, which lets a replaced or removed plugin version be unloaded (see {@link #apply}).
+ * <p><b>Plugins.</b> When the filter lookup is the plugin host's {@link FilterRegistry}, each configuration
+ * in effect holds a {@link FilterRegistry.Lease} on the plugin versions that provide the filter types it uses
+ * ({@link #filterLease()}), and its chains are built from factories looked up through that lease. When a
+ * reload replaces the configuration, the previous lease is released once the previous snapshot's requests
+ * can have ended, which lets a replaced or removed plugin version be unloaded (see {@link #apply}).
  */
 public final class Gateway {
     private static final Logger LOG = Logger.getLogger(Gateway.class.getName());
@@ -39,8 +43,8 @@ public final class Gateway {
     private final GatewayServer server;
     private final DemoUpstream demo;
     private final AtomicReference<Snapshot> snapshot;
-    private final FilterRegistry filters;
-    /** The plugin versions the configuration in effect uses. */
+    private final FilterFactoryLookup filters;
+    /** The plugin versions the configuration in effect uses; null when {@link #filters} is no registry. */
     private volatile FilterRegistry.Lease lease;
     /** The configuration in effect: the last applied one, with the sections only a restart changes kept. */
     private volatile GatewayConfig config;
@@ -48,7 +52,7 @@ public final class Gateway {
     private boolean stopped; // under this
 
     private Gateway(GatewayConfig config, GatewayServer server, DemoUpstream demo, AtomicReference<Snapshot> snapshot,
-                    FilterRegistry filters, FilterRegistry.Lease lease) {
+                    FilterFactoryLookup filters, FilterRegistry.Lease lease) {
         this.config = config;
         this.filters = filters;
         this.lease = lease;
@@ -58,53 +62,66 @@ public final class Gateway {
     }
 
     /**
-     * Starts a gateway for a validated configuration that uses no plugin filter types.
+     * Starts a gateway for a validated configuration.
      *
      * @throws IllegalStateException when a port cannot be bound (the message names the config key)
      */
     public static Gateway start(GatewayConfig config) {
-        return start(config, new FilterRegistry());
+        return start(config, FilterFactoryLookup.none());
     }
 
     /**
-     * Starts a gateway for a configuration validated against {@code filters}.
+     * Starts a gateway whose filters are created by the factories {@code filters} finds (the plugin
+     * registry). The filter chains are built before anything is started. With a {@link FilterRegistry}, the
+     * factories come from a lease on the versions {@code config} uses (see {@link #filterLease()}).
      *
-     * @throws IllegalStateException when a port cannot be bound (the message names the config key)
+     * @throws io.portico.core.chain.ChainException when a filter cannot be created or ordered (each message
+     *                                              names the entry's file and line)
+     * @throws IllegalStateException                when a port cannot be bound (the message names the config key)
      */
-    public static Gateway start(GatewayConfig config, FilterRegistry filters) {
-        FilterRegistry.Lease lease = filters.acquire(filterTypes(config));
-        DemoUpstream demo = null;
-        Upstreams upstreams = null;
+    public static Gateway start(GatewayConfig config, FilterFactoryLookup filters) {
+        FilterRegistry.Lease lease = lease(filters, config);
+        Map<String, FilterChain> chains;
         try {
-            demo = config.demo().enabled() ? new DemoUpstream(config.demo()).start() : null;
-            upstreams = new Upstreams(config.upstreams());
-            AtomicReference<Snapshot> snapshot = new AtomicReference<>(
-                    new Snapshot(RouteTable.of(config.routes()), upstreams));
+            chains = new ChainBuilder(lease != null ? lease : filters, config.server().maxBodySize()).build(config);
+        } catch (RuntimeException e) {
+            release(lease);
+            throw e;
+        }
+        DemoUpstream demo = config.demo().enabled() ? new DemoUpstream(config.demo()).start() : null;
+        Upstreams upstreams = new Upstreams(config.upstreams());
+        AtomicReference<Snapshot> snapshot = new AtomicReference<>(
+                new Snapshot(RouteTable.of(config.routes()), upstreams, chains));
+        try {
             GatewayServer server = new GatewayServer(config.server(), snapshot::get).start();
             return new Gateway(config, server, demo, snapshot, filters, lease);
         } catch (RuntimeException e) {
-            if (upstreams != null) {
-                upstreams.close();
-            }
+            upstreams.close();
             if (demo != null) {
                 demo.stop();
             }
-            lease.release();
+            release(lease);
             throw e;
         }
     }
 
-    /** The registry of plugin filter types this gateway builds chains from. */
-    public FilterRegistry filters() {
-        return filters;
-    }
-
     /**
-     * The lease of the configuration in effect: look filter factories up here (not in {@link #filters()}) when
-     * building its chains, so they come from plugin versions that stay loaded while the configuration serves.
+     * The lease of the configuration in effect, or null when the gateway was not given a {@link FilterRegistry}.
+     * It sees the filter types the configuration uses, as the versions its chains were built from.
      */
     public FilterRegistry.Lease filterLease() {
         return lease;
+    }
+
+    /** A lease on the versions providing the types {@code config} uses, or null when there is no registry. */
+    private static FilterRegistry.Lease lease(FilterFactoryLookup filters, GatewayConfig config) {
+        return filters instanceof FilterRegistry registry ? registry.acquire(filterTypes(config)) : null;
+    }
+
+    private static void release(FilterRegistry.Lease lease) {
+        if (lease != null) {
+            lease.release();
+        }
     }
 
     /** The filter types {@code config} uses (global and route filters). */
@@ -156,12 +173,16 @@ public final class Gateway {
      * Publishes {@code next}'s routes and upstreams in one atomic swap. Requests already routed finish on
      * the snapshot they started with; unchanged upstreams carry over as they are (pools, health, breakers),
      * changed ones keep their unchanged targets; targets no longer configured are drained (no new
-     * requests; their connections close once the requests using them end). The new configuration takes a lease
-     * on the plugin versions it uses; the previous lease is released {@code server.shutdown-grace} later (the
-     * time requests in flight are given at shutdown too), so a plugin version only the previous configuration
-     * used is unloaded then. {@code server}, {@code admin},
+     * requests; their connections close once the requests using them end). {@code server}, {@code admin},
      * {@code demo}, {@code plugins} and {@code scripts} need a restart: a change there is logged and not
-     * applied. Serialized with other reloads; never blocks the request path.
+     * applied. Filters are created anew from {@code next} (with the lookup given to {@code start}). With a
+     * {@link FilterRegistry}, the new configuration takes a lease on the plugin versions it uses and its
+     * filters come from there; the previous lease is released {@code server.shutdown-grace} later (the time
+     * requests in flight are given at shutdown too), so a plugin version only the previous configuration used
+     * is unloaded then.
+     * Serialized with other reloads; never blocks the request path.
+     *
+     * @throws io.portico.core.chain.ChainException when a filter cannot be created or ordered; nothing changes
      *
      * @return the top-level sections that changed but need a restart (empty when all was applied)
      */
@@ -186,22 +207,29 @@ public final class Gateway {
         if (!current.scripts().equals(next.scripts())) {
             restart.add("scripts");
         }
-        FilterRegistry.Lease nextLease = filters.acquire(filterTypes(next));
-        Snapshot old = snapshot.get();
-        Upstreams upstreams;
+        RouteTable routes = RouteTable.of(next.routes());
+        // new filter instances, created before anything changes; a ChainException leaves the old config serving
+        // (a factory of another plugin version than the one next was bound to fails here too: the reload that
+        // every plugin change triggers comes next and binds to the version now registered)
+        FilterRegistry.Lease nextLease = lease(filters, next);
+        Map<String, FilterChain> chains;
         try {
-            RouteTable routes = RouteTable.of(next.routes());
-            upstreams = new Upstreams(next.upstreams(), old.upstreams());
-            snapshot.set(new Snapshot(routes, upstreams));
+            chains = new ChainBuilder(nextLease != null ? nextLease : filters, current.server().maxBodySize())
+                    .build(next);
         } catch (RuntimeException e) {
-            nextLease.release();
+            release(nextLease);
             throw e;
         }
+        Snapshot old = snapshot.get();
+        Upstreams upstreams = new Upstreams(next.upstreams(), old.upstreams());
+        snapshot.set(new Snapshot(routes, upstreams, chains));
         old.upstreams().retire(upstreams);
         config = next.withRestartOnly(current);
         FilterRegistry.Lease oldLease = lease;
         lease = nextLease;
-        releaseLater(oldLease, current.server().shutdownGrace());
+        if (oldLease != null) {
+            releaseLater(oldLease, current.server().shutdownGrace());
+        }
 
         long kept = next.upstreams().keySet().stream().filter(n -> old.upstreams().keeps(n, upstreams)).count();
         LOG.info(() -> "configuration reloaded: " + next.routes().size() + " route(s), " + next.upstreams().size()
@@ -240,7 +268,7 @@ public final class Gateway {
         }
         server.stop();
         snapshot.get().upstreams().close();
-        lease.release();
+        release(lease);
         if (demo != null) {
             demo.stop();
         }

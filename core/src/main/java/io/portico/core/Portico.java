@@ -1,5 +1,6 @@
 package io.portico.core;
 
+import io.portico.core.chain.ChainException;
 import io.portico.core.config.ConfigError;
 import io.portico.core.config.ConfigException;
 import io.portico.core.config.ConfigLoader;
@@ -109,6 +110,11 @@ public final class Portico {
         Gateway gateway;
         try {
             gateway = Gateway.start(cfg, plugins.registry());
+        } catch (ChainException e) {
+            e.errors().forEach(err::println);
+            err.println(e.errors().size() + (e.errors().size() == 1 ? " error" : " errors") + " in configuration");
+            plugins.close();
+            return EXIT_INVALID;
         } catch (IllegalStateException e) {
             err.println("portico: " + e.getMessage());
             plugins.close();

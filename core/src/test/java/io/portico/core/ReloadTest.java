@@ -272,6 +272,8 @@ class ReloadTest {
         // fixed: applied
         Files.writeString(file, config(q(a), "  - { id: api2, match: { path: /v2/** }, upstream: svc }\n"));
         awaitMillis(() -> get(port, "/v2/x") == 200, 5_000);
+        // the status is recorded just after the new snapshot is published: wait for it too
+        awaitMillis(() -> gw.reload().status().applied(), 5_000);
         assertThat(gw.reload().status().applied()).isTrue();
         assertThat(get(port, "/api/x")).isEqualTo(404);
     }

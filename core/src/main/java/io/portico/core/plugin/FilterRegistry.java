@@ -1,6 +1,7 @@
 package io.portico.core.plugin;
 
 import io.portico.api.FilterFactory;
+import io.portico.core.chain.FilterFactoryLookup;
 import io.portico.core.config.FilterTypes;
 
 import java.util.ArrayList;
@@ -29,7 +30,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * that could see it is released. Lookups on the registry itself (not a lease) are for validation (the config
  * loader, the admin API) and pin nothing.
  */
-public final class FilterRegistry implements FilterTypes {
+public final class FilterRegistry implements FilterTypes, FilterFactoryLookup {
 
     /** One registered type. */
     record Registration(FilterFactory<?> factory, LoadedPlugin owner) {
@@ -45,6 +46,7 @@ public final class FilterRegistry implements FilterTypes {
      * The factory for {@code type} in the current catalog, or null when no loaded plugin provides it. The
      * result must not be kept beyond the current call unless a {@link Lease} covers it.
      */
+    @Override
     public FilterFactory<?> factory(String type) {
         Registration r = catalog.get().get(type);
         return r == null ? null : r.factory();
@@ -131,7 +133,7 @@ public final class FilterRegistry implements FilterTypes {
      * {@link #release()}. Thread-safe. After release, lookups throw {@link IllegalStateException} and the lease
      * keeps no reference to any plugin object.
      */
-    public static final class Lease implements FilterTypes, AutoCloseable {
+    public static final class Lease implements FilterTypes, FilterFactoryLookup, AutoCloseable {
         private volatile Map<String, Registration> view;
         private volatile List<LoadedPlugin> held;
         private final AtomicBoolean released = new AtomicBoolean();
@@ -142,6 +144,7 @@ public final class FilterRegistry implements FilterTypes {
         }
 
         /** The factory for {@code type} as of {@link FilterRegistry#acquire()}, or null. */
+        @Override
         public FilterFactory<?> factory(String type) {
             Registration r = view().get(type);
             return r == null ? null : r.factory();

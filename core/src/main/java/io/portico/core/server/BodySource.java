@@ -4,10 +4,14 @@ import io.helidon.http.RequestException;
 import io.helidon.webserver.http.ServerRequest;
 import io.portico.core.upstream.ClientBodyException;
 
+import io.portico.api.BodyTooLargeException;
+
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 
 /**
  * A client request body on its way upstream: the first {@link Forwarder#PREFETCH} bytes, read before the
@@ -68,6 +72,46 @@ final class BodySource {
     /** Whether the whole body has been read from the client. */
     boolean fullyRead() {
         return eof;
+    }
+
+    /**
+     * Reads the whole body into memory (for a filter that asked for it): the prefetched bytes, then the rest.
+     *
+     * @throws BodyTooLargeException when it has more than {@code limit} bytes (or Helidon's own limit,
+     *                               {@code server.max-body-size}, stopped it)
+     * @throws ClientBodyException   when it is malformed or the client went away
+     */
+    byte[] readAll(long limit) {
+        if (contentLength > limit) {
+            throw new BodyTooLargeException(limit);
+        }
+        if (eof) {
+            if (headLength > limit) {
+                throw new BodyTooLargeException(limit);
+            }
+            return Arrays.copyOf(head, headLength);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(contentLength > 0 ? (int) contentLength : 2 * head.length);
+        out.write(head, 0, headLength);
+        long total = headLength;
+        byte[] buf = new byte[Forwarder.PREFETCH];
+        int r;
+        try {
+            while ((r = read(in, buf, 0, buf.length)) >= 0) {
+                total += r;
+                if (total > limit) {
+                    throw new BodyTooLargeException(limit);
+                }
+                out.write(buf, 0, r);
+            }
+        } catch (ClientBodyException e) {
+            if (e.status() == 413) {
+                throw new BodyTooLargeException(limit);
+            }
+            throw e;
+        }
+        eof = true;
+        return out.toByteArray();
     }
 
     /** Writes the prefetched bytes, then streams the rest. */

@@ -10,6 +10,9 @@ import io.helidon.http.Status;
 import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.portico.core.chain.BufferedBody;
+import io.portico.core.chain.FilterChain;
+import io.portico.core.chain.MutableHeaders;
 import io.portico.core.route.RouteMatch;
 import io.portico.core.upstream.ClientBodyException;
 import io.portico.core.upstream.ProxyClient;
@@ -29,6 +32,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.logging.Level;
@@ -55,6 +59,12 @@ import java.util.logging.Logger;
  * request (nothing was sent) is replaced by another available target for any method, without using an
  * attempt or the budget; when none is left the answer is 503 {@code circuit-open} with {@code Retry-After}.
  *
+ * <p>With a filter chain ({@link #forward(ServerRequest, ServerResponse, RouteMatch, Upstream, Target, String,
+ * FilterChain, HelidonExchange)}) the request is the one the filters left: their header copy (then the
+ * same hop-by-hop and forwarding rules), their path and query, and a body they read or replaced, sent
+ * with a fresh {@code Content-Length} (and replayable for retries); the response goes through
+ * {@link FilteredRelay}.
+ *
  * <p>Blocking, on the request's virtual thread. Thread-safe (no per-request state in fields).
  */
 final class Forwarder {
@@ -72,7 +82,7 @@ final class Forwarder {
     private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE");
 
     /** Never forwarded in either direction (RFC 9110 §7.6.1, plus framing the gateway rebuilds). */
-    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection",
+    static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection",
             "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade",
             "expect", "content-length", "host");
     /** Set by the gateway itself (after any trusted incoming value is folded in). */
@@ -94,23 +104,55 @@ final class Forwarder {
 
     void forward(ServerRequest req, ServerResponse res, RouteMatch match, Upstream upstream, Target target,
                  String requestId) {
-        BodySource body;
-        try {
-            body = BodySource.prefetch(req);
-        } catch (ClientBodyException e) {
-            Responses.problem(req, res, clientBodyProblem(e).withInstance(requestId), true);
+        forward(req, res, match, upstream, target, requestId, null, null);
+    }
+
+    /**
+     * Forwards with a filter chain: the request as the filters left it ({@code ex.request()}: path, query,
+     * headers, a buffered or replaced body sent with a fresh {@code Content-Length}), then
+     * {@code onResponse} on the upstream's answer before it is relayed. {@code chain} and {@code ex} are both
+     * null for a route without filters.
+     */
+    void forward(ServerRequest req, ServerResponse res, RouteMatch match, Upstream upstream, Target target,
+                 String requestId, FilterChain chain, HelidonExchange ex) {
+        ExchangeRequest xr = ex == null ? null : ex.request();
+        BufferedBody inMemory = xr == null ? null : xr.bodyInMemoryOrFailed();
+        BodySource body = null;
+        byte[] fixed = null;
+        if (inMemory != null && inMemory.failed()) {
+            // a filter caught the failure and went on: the client's body is gone
+            Problem p = inMemory.failure() instanceof ClientBodyException cbe ? clientBodyProblem(cbe)
+                    : Problem.payloadTooLarge(maxBodySize);
+            Responses.problem(req, res, p.withInstance(requestId), true);
             return;
+        } else if (inMemory != null) {
+            fixed = inMemory.content();
+        } else {
+            try {
+                body = BodySource.prefetch(req);
+            } catch (ClientBodyException e) {
+                Responses.problem(req, res, clientBodyProblem(e).withInstance(requestId), true);
+                return;
+            }
         }
 
         var route = match.route().config();
         Duration timeout = route.timeout().orElse(upstream.responseTimeout());
-        String pathAndQuery = req.prologue().hasQuery()
+        String pathAndQuery = xr != null ? xr.pathAndQuery() : req.prologue().hasQuery()
                 ? match.upstreamPath() + "?" + req.query().rawValue()
                 : match.upstreamPath();
+        MutableHeaders filtered = xr == null ? null : xr.touchedHeaders();
         // decided before the first attempt: writing a streamed body reads it to its end
         boolean replayable = body == null || body.fullyRead();
-        ProxyClient.Body upstreamBody = body == null ? null
-                : new ProxyClient.Body(body::writeTo, body.contentLength(), replayable);
+        ProxyClient.Body upstreamBody;
+        if (fixed != null) {
+            byte[] bytes = fixed;
+            upstreamBody = bytes.length == 0 && !req.content().hasEntity() ? null
+                    : new ProxyClient.Body(out -> out.write(bytes), bytes.length, true);
+        } else {
+            upstreamBody = body == null ? null
+                    : new ProxyClient.Body(body::writeTo, body.contentLength(), replayable);
+        }
         String method = req.prologue().method().text();
         boolean idempotent = IDEMPOTENT.contains(method);
 
@@ -123,10 +165,13 @@ final class Forwarder {
             upstreamRes = null;
             failure = null;
             String host = route.preserveHost()
-                    ? req.headers().first(HeaderNames.HOST).orElse(target.hostHeader())
+                    ? (filtered != null ? filtered.first("Host") : req.headers().first(HeaderNames.HOST))
+                            .orElse(target.hostHeader())
                     : target.hostHeader();
             try {
-                upstreamRes = client.send(upstream, target, requestHead(req, pathAndQuery, host, requestId),
+                upstreamRes = client.send(upstream, target, filtered != null
+                                ? requestHead(req, filtered, pathAndQuery, host, requestId)
+                                : requestHead(req, req.headers(), pathAndQuery, host, requestId),
                         upstreamBody, timeout);
             } catch (ClientBodyException e) {
                 Responses.problem(req, res, clientBodyProblem(e).withInstance(requestId), true);
@@ -189,7 +234,11 @@ final class Forwarder {
             if (Responses.clientAskedToClose(req)) {
                 res.header(HeaderValues.CONNECTION_CLOSE);
             }
-            relay(req, res, relayed);
+            if (chain == null) {
+                relay(req, res, relayed);
+            } else {
+                FilteredRelay.relay(req, res, relayed, chain, ex, maxBodySize);
+            }
         }
     }
 
@@ -202,13 +251,12 @@ final class Forwarder {
         return status == 502 || status == 503;
     }
 
-    private RequestHead requestHead(ServerRequest req, String pathAndQuery, String host, String requestId) {
-        Headers in = req.headers();
+    private RequestHead requestHead(ServerRequest req, Headers in, String pathAndQuery, String host,
+                                    String requestId) {
         RequestHead out = new RequestHead(req.prologue().method().text(), pathAndQuery);
         Set<String> named = connectionNamed(in);
         InetAddress peer = peerAddress(req.remotePeer().address());
         boolean trusted = forwarding.trusts(peer);
-        String peerIp = peer == null ? "unknown" : peer.getHostAddress();
         String clientHost = in.first(HeaderNames.HOST).orElse("");
         out.add("Host", host);
         for (Header h : in) {
@@ -222,15 +270,58 @@ final class Forwarder {
                 out.add(name, v);
             }
         }
-        out.add("X-Forwarded-For", Forwarding.xForwardedFor(trusted ? joined(in, X_FORWARDED_FOR) : null, peerIp));
-        out.add("X-Forwarded-Proto", trusted ? in.first(X_FORWARDED_PROTO).orElse("http") : "http");
         String fwdHost = trusted ? in.first(X_FORWARDED_HOST).orElse(clientHost) : clientHost;
+        return forwardingHeaders(out, peer, trusted ? joined(in, X_FORWARDED_FOR) : null,
+                trusted ? in.first(X_FORWARDED_PROTO).orElse("http") : "http", fwdHost,
+                trusted ? joined(in, FORWARDED) : null, clientHost, requestId);
+    }
+
+    /** The same as the Helidon-headers variant, over the header list filters changed. */
+    private RequestHead requestHead(ServerRequest req, MutableHeaders in, String pathAndQuery, String host,
+                                    String requestId) {
+        RequestHead out = new RequestHead(req.prologue().method().text(), pathAndQuery);
+        Set<String> named = null;
+        for (String v : in.all("Connection")) {
+            if (named == null) {
+                named = new HashSet<>();
+            }
+            named.addAll(tokens(v));
+        }
+        InetAddress peer = peerAddress(req.remotePeer().address());
+        boolean trusted = forwarding.trusts(peer);
+        String clientHost = in.first("Host").orElse("");
+        out.add("Host", host);
+        for (int i = 0; i < in.size(); i++) {
+            String name = in.name(i);
+            String n = name.toLowerCase(Locale.ROOT);
+            if (HOP_BY_HOP.contains(n) || (named != null && named.contains(n))
+                    || (!trusted && FORWARDING.contains(n)) || REPLACED.contains(n)) {
+                continue;
+            }
+            out.add(name, in.value(i));
+        }
+        String fwdHost = trusted ? in.first("X-Forwarded-Host").orElse(clientHost) : clientHost;
+        return forwardingHeaders(out, peer, trusted ? joined(in.all("X-Forwarded-For")) : null,
+                trusted ? in.first("X-Forwarded-Proto").orElse("http") : "http", fwdHost,
+                trusted ? joined(in.all("Forwarded")) : null, clientHost, requestId);
+    }
+
+    private static RequestHead forwardingHeaders(RequestHead out, InetAddress peer, String trustedXff, String proto,
+                                                 String fwdHost, String trustedForwarded, String clientHost,
+                                                 String requestId) {
+        String peerIp = peer == null ? "unknown" : peer.getHostAddress();
+        out.add("X-Forwarded-For", Forwarding.xForwardedFor(trustedXff, peerIp));
+        out.add("X-Forwarded-Proto", proto);
         if (!fwdHost.isEmpty()) {
             out.add("X-Forwarded-Host", fwdHost);
         }
-        out.add("Forwarded", Forwarding.forwarded(trusted ? joined(in, FORWARDED) : null, peer, peerIp, clientHost, "http"));
+        out.add("Forwarded", Forwarding.forwarded(trustedForwarded, peer, peerIp, clientHost, "http"));
         out.add("X-Request-Id", requestId);
         return out;
+    }
+
+    private static String joined(List<String> values) {
+        return values.isEmpty() ? null : String.join(", ", values);
     }
 
     private static void relay(ServerRequest req, ServerResponse res, UpstreamResponse up) {
@@ -271,6 +362,14 @@ final class Forwarder {
             res.send();
             return;
         }
+        sendBody(res, up, length);
+    }
+
+    /**
+     * Sends the upstream's body: read whole and sent in one write when it is small and of known length,
+     * streamed otherwise; a failure mid-way aborts the client connection.
+     */
+    static void sendBody(ServerResponse res, UpstreamResponse up, long length) {
         try {
             if (length > 0 && length <= SMALL_BODY) {
                 // one write for head and body, no stream set-up: the common case for API responses
@@ -291,7 +390,7 @@ final class Forwarder {
         }
     }
 
-    private Problem clientBodyProblem(ClientBodyException e) {
+    Problem clientBodyProblem(ClientBodyException e) {
         return e.status() == 413 ? Problem.payloadTooLarge(maxBodySize) : Problem.badRequest(e.getMessage());
     }
 
@@ -312,7 +411,7 @@ final class Forwarder {
         return names;
     }
 
-    private static Set<String> tokens(String commaSeparated) {
+    static Set<String> tokens(String commaSeparated) {
         Set<String> names = new HashSet<>();
         for (String token : commaSeparated.split(",")) {
             String t = token.trim().toLowerCase(Locale.ROOT);

@@ -6,9 +6,12 @@ import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.portico.core.chain.ChainExecutor;
+import io.portico.core.chain.FilterChain;
 import io.portico.core.route.BadPathException;
 import io.portico.core.route.PathNormalizer;
 import io.portico.core.route.RouteMatch;
+import io.portico.core.upstream.ClientBodyException;
 import io.portico.core.upstream.Target;
 import io.portico.core.upstream.Upstream;
 
@@ -17,8 +20,10 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The request path, in order: edge checks → path normalization → route → upstream target (the upstream's
- * balancer, given a lazy {@link HelidonPickContext}) → forward.
+ * The request path, in order: edge checks → path normalization → route → the route's filter chain
+ * ({@code onRequest}, only when it has one) → upstream target (the upstream's balancer, given a lazy
+ * {@link HelidonPickContext}) → forward ({@code onResponse} before relaying) → {@code onComplete}. A route
+ * without a chain allocates nothing for filters.
  *
  * <p>Runs on the connection's virtual thread and blocks freely. It reads the current {@link Snapshot}
  * once per request, so a request finishes on the configuration it started with. Every answer the gateway
@@ -33,11 +38,16 @@ final class GatewayHandler implements Handler {
     private final Supplier<Snapshot> snapshot;
     private final EdgeChecks edge;
     private final Forwarder forwarder;
+    private final Forwarding forwarding;
+    private final long maxBodySize;
 
-    GatewayHandler(Supplier<Snapshot> snapshot, EdgeChecks edge, Forwarder forwarder) {
+    GatewayHandler(Supplier<Snapshot> snapshot, EdgeChecks edge, Forwarder forwarder, Forwarding forwarding,
+                   long maxBodySize) {
         this.snapshot = snapshot;
         this.edge = edge;
         this.forwarder = forwarder;
+        this.forwarding = forwarding;
+        this.maxBodySize = maxBodySize;
     }
 
     @Override
@@ -85,6 +95,39 @@ final class GatewayHandler implements Handler {
             Responses.problem(req, res, Problem.notFound().withInstance(requestId), false);
             return;
         }
+        FilterChain chain = current.chain(match.route().config().id());
+        if (chain == null) {
+            pickAndForward(req, res, current, match, requestId, null, null);
+        } else {
+            filtered(req, res, current, match, path, requestId, chain);
+        }
+    }
+
+    /**
+     * The filtered path: {@code onRequest} (a decision answers through {@code onResponse}), then the target
+     * pick and forward (which runs {@code onResponse}), and {@code onComplete} after whatever was sent,
+     * also when the client went away or the upstream failed.
+     */
+    private void filtered(ServerRequest req, ServerResponse res, Snapshot current, RouteMatch match, String path,
+                          String requestId, FilterChain chain) {
+        HelidonExchange ex = new HelidonExchange(req, match, path, requestId, forwarding, maxBodySize);
+        try {
+            if (!ChainExecutor.onRequest(chain, ex)) {
+                ChainExecutor.onResponse(chain, ex);
+                Responses.answer(req, res, ex.responseView());
+                return;
+            }
+            pickAndForward(req, res, current, match, requestId, chain, ex);
+        } catch (ClientBodyException e) {
+            Responses.problem(req, res, forwarder.clientBodyProblem(e).withInstance(requestId), true);
+        } finally {
+            ex.sent(res.isSent() ? res.status().code() : 500);
+            ChainExecutor.onComplete(chain, ex);
+        }
+    }
+
+    private void pickAndForward(ServerRequest req, ServerResponse res, Snapshot current, RouteMatch match,
+                                String requestId, FilterChain chain, HelidonExchange ex) {
         Upstream upstream = current.upstreams().get(match.route().config().upstream());
         Target target = upstream.pick(new HelidonPickContext(req));
         if (target == null) {
@@ -96,6 +139,6 @@ final class GatewayHandler implements Handler {
             Responses.problem(req, res, p.withInstance(requestId), false);
             return;
         }
-        forwarder.forward(req, res, match, upstream, target, requestId);
+        forwarder.forward(req, res, match, upstream, target, requestId, chain, ex);
     }
 }

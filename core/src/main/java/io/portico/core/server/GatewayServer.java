@@ -49,8 +49,10 @@ public final class GatewayServer {
     public GatewayServer(ServerConfig config, Supplier<Snapshot> snapshot) {
         this.config = config;
         this.deadlines = new ClientDeadlines(config.headerTimeout(), config.idleTimeout());
-        Forwarder forwarder = new Forwarder(new ProxyClient(), new Forwarding(config.trustedProxies()), config.maxBodySize());
-        GatewayHandler handler = new GatewayHandler(snapshot, new EdgeChecks(config.maxHeaders()), forwarder);
+        Forwarding forwarding = new Forwarding(config.trustedProxies());
+        Forwarder forwarder = new Forwarder(new ProxyClient(), forwarding, config.maxBodySize());
+        GatewayHandler handler = new GatewayHandler(snapshot, new EdgeChecks(config.maxHeaders()), forwarder,
+                forwarding, config.maxBodySize());
         ProblemDirectHandler problems = new ProblemDirectHandler(new ProblemDirectHandler.ServerConfigView(
                 config.maxBodySize(), config.maxRequestLine(), config.maxHeaderSize()));
         DirectHandlers.Builder direct = DirectHandlers.builder();

@@ -2,14 +2,20 @@ package io.portico.core.server;
 
 import io.portico.core.http.HttpSyntax;
 
+import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
 import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
+import io.portico.core.chain.MutableResponse;
+import io.portico.core.chain.MutableHeaders;
+
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 /**
  * Writes the gateway's own answers.
@@ -39,6 +45,50 @@ final class Responses {
         res.send(problem.toJson().getBytes(StandardCharsets.UTF_8));
         if (mustClose) {
             throw new CloseConnectionException("closing after a rejected request");
+        }
+    }
+
+    /**
+     * Sends an answer made by a filter (or the chain): its status, its end-to-end headers (hop-by-hop ones,
+     * {@code Content-Length}, {@code Server} and {@code X-Request-Id} are the gateway's) and its body with a
+     * fresh {@code Content-Length}. Closes the connection under the same rules as {@link #problem}.
+     *
+     * @throws CloseConnectionException when the connection must be closed
+     */
+    static void answer(ServerRequest req, ServerResponse res, MutableResponse answer) {
+        boolean mustClose = !bodyConsumed(req) || clientAskedToClose(req);
+        res.status(Status.create(answer.status()));
+        copyHeaders(answer.headers(), res);
+        if (mustClose) {
+            res.header(HeaderValues.CONNECTION_CLOSE);
+        }
+        int status = answer.status();
+        if (req.prologue().method() == Method.HEAD || status == 204 || status == 304) {
+            res.send();
+        } else {
+            byte[] body = answer.body().inMemory() ? answer.body().content() : answer.body().bytes();
+            res.send(body);
+        }
+        if (mustClose) {
+            throw new CloseConnectionException("closing after an answer with the request body unread");
+        }
+    }
+
+    /** Copies a filter-visible header list onto the response, minus what the gateway sets itself. */
+    static void copyHeaders(MutableHeaders headers, ServerResponse res) {
+        for (int i = 0; i < headers.size(); i++) {
+            String name = headers.name(i);
+            String n = name.toLowerCase(Locale.ROOT);
+            if (Forwarder.HOP_BY_HOP.contains(n) || n.equals("server") || n.equals("x-request-id")) {
+                continue;
+            }
+            String value = headers.value(i);
+            HeaderName headerName = HeaderNames.create(name);
+            if (Latin1Header.needed(value)) {
+                res.headers().add(new Latin1Header(headerName, value));
+            } else {
+                res.headers().add(headerName, value);
+            }
         }
     }
 

@@ -1,11 +1,32 @@
 package io.portico.core.server;
 
+import io.portico.core.chain.FilterChain;
 import io.portico.core.route.RouteTable;
 import io.portico.core.upstream.Upstreams;
+
+import java.util.Map;
 
 /**
  * What one configuration contributes to the request path. Immutable; a reload publishes a new one and
  * requests in flight finish on the one they started with.
+ *
+ * @param routes    the route table
+ * @param upstreams the upstreams by name
+ * @param chains    the filter chain of each route that has filters, by route id; a route that is absent
+ *                  has none and takes the unfiltered path (the map is empty when no filter is configured)
  */
-public record Snapshot(RouteTable routes, Upstreams upstreams) {
+public record Snapshot(RouteTable routes, Upstreams upstreams, Map<String, FilterChain> chains) {
+    public Snapshot {
+        chains = Map.copyOf(chains);
+    }
+
+    /** A snapshot without filters. */
+    public Snapshot(RouteTable routes, Upstreams upstreams) {
+        this(routes, upstreams, Map.of());
+    }
+
+    /** The chain of {@code routeId}, or null when it has none. Does not allocate. */
+    public FilterChain chain(String routeId) {
+        return chains.isEmpty() ? null : chains.get(routeId);
+    }
 }

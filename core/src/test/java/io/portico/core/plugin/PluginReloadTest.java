@@ -149,4 +149,66 @@ class PluginReloadTest {
         await("unloaded", Duration.ofSeconds(5), () -> host.status().isEmpty());
         assertThat(gateway.filterLease().factory("hello")).isNull();
     }
+
+    /**
+     * Real requests through the gateway's filter chain while the plugin is replaced twice: none fails, the new
+     * version answers within 2 s, and the old versions' class loaders are collected.
+     */
+    @Test
+    void hotReplaceUnderLoadFailsNoRequest() throws Exception {
+        hello("v1");
+        writeConfig("[ { type: hello } ]\nupstreams: { up: { targets: [ \"http://127.0.0.1:9\" ] } }\n"
+                + "routes: [ { id: all, match: { path: /** }, upstream: up } ]");
+        start();
+        WeakReference<ClassLoader> v1 = leasedLoader();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.URI uri = java.net.URI.create("http://127.0.0.1:" + gateway.port() + "/x");
+        java.util.Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        java.util.concurrent.atomic.AtomicInteger ok = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.List<Thread> clients = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            clients.add(Thread.ofPlatform().daemon().start(() -> {
+                while (!stop.get()) {
+                    try {
+                        var r = http.send(java.net.http.HttpRequest.newBuilder(uri).build(),
+                                java.net.http.HttpResponse.BodyHandlers.discarding());
+                        if (r.statusCode() == 200 && r.headers().firstValue("X-Version").isPresent()) {
+                            seen.add(r.headers().firstValue("X-Version").get());
+                            ok.incrementAndGet();
+                        } else {
+                            failures.add(r.statusCode() + " " + r.headers().map());
+                        }
+                    } catch (IOException | InterruptedException e) {
+                        failures.add(e.toString());
+                    }
+                }
+            }));
+        }
+        WeakReference<ClassLoader> v2;
+        try {
+            await("v1 served", HOT, () -> seen.contains("v1"));
+            hello("v22");
+            await("v22 served", HOT, () -> seen.contains("v22"));
+            v2 = leasedLoader();
+            hello("v333");
+            await("v333 served", HOT, () -> seen.contains("v333"));
+            Thread.sleep(200);
+        } finally {
+            stop.set(true);
+            for (Thread t : clients) {
+                t.join();
+            }
+        }
+        System.out.println("gateway under load: " + ok.get() + " requests, " + failures.size() + " failed");
+        assertThat(failures).isEmpty();
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (v1.get() != null || v2.get() != null) {
+            assertThat(System.nanoTime()).as("old plugin class loaders collected").isLessThan(deadline);
+            System.gc();
+            Thread.sleep(20);
+        }
+    }
+
 }

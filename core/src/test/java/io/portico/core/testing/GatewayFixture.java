@@ -1,8 +1,11 @@
 package io.portico.core.testing;
 
+import io.portico.api.FilterFactory;
 import io.portico.core.Gateway;
+import io.portico.core.chain.FilterFactoryLookup;
 import io.portico.core.config.ConfigException;
 import io.portico.core.config.ConfigLoader;
+import io.portico.core.config.FilterTypes;
 import io.portico.core.config.GatewayConfig;
 
 import java.net.URI;
@@ -36,6 +39,28 @@ public final class GatewayFixture implements AutoCloseable {
         } catch (ConfigException e) {
             throw new IllegalArgumentException("test config is invalid:\n" + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Starts a gateway whose filter types are those {@code filters} knows: the YAML's {@code filters:} entries
+     * are bound to their factories' config records by the loader, and the chains are built from them.
+     */
+    public static GatewayFixture start(String yaml, FilterFactoryLookup filters) {
+        String text = yaml.contains("server:") ? yaml : "server: { port: 0 }\n" + yaml;
+        try {
+            GatewayConfig config = loader(filters).parse(text, "test.yaml", Path.of("."));
+            return new GatewayFixture(Gateway.start(config, filters));
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException("test config is invalid:\n" + e.getMessage(), e);
+        }
+    }
+
+    /** A loader that binds filter entries with the factories {@code filters} finds. */
+    public static ConfigLoader loader(FilterFactoryLookup filters) {
+        return new ConfigLoader((FilterTypes) type -> {
+            FilterFactory<?> f = filters.factory(type);
+            return f == null ? null : f.configType();
+        }, System::getenv);
     }
 
     /**

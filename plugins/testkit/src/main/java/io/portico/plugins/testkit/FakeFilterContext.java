@@ -1,0 +1,70 @@
+package io.portico.plugins.testkit;
+
+import io.portico.api.FilterContext;
+import io.portico.api.Metrics;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
+
+/** A {@link FilterContext} whose metrics are counted in memory ({@link #count}). */
+public final class FakeFilterContext implements FilterContext {
+    private final String type;
+    private final long maxBodySize;
+    private final Map<String, Integer> counters = new ConcurrentHashMap<>();
+
+    public FakeFilterContext(String type, long maxBodySize) {
+        this.type = type;
+        this.maxBodySize = maxBodySize;
+    }
+
+    /** A context for {@code type} with a 10 MB server body limit. */
+    public FakeFilterContext(String type) {
+        this(type, 10L * 1024 * 1024);
+    }
+
+    @Override
+    public String type() {
+        return type;
+    }
+
+    @Override
+    public String routeId() {
+        return "route-1";
+    }
+
+    @Override
+    public Logger logger() {
+        return Logger.getLogger("portico.filter." + type);
+    }
+
+    @Override
+    public Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Override
+    public Metrics metrics() {
+        return new Metrics() {
+            @Override
+            public void increment(String name) {
+                counters.merge(name, 1, Integer::sum);
+            }
+
+            @Override
+            public void record(String name, Duration duration) {
+            }
+        };
+    }
+
+    @Override
+    public long maxBodySize() {
+        return maxBodySize;
+    }
+
+    /** How often counter {@code name} was incremented. */
+    public int count(String name) {
+        return counters.getOrDefault(name, 0);
+    }
+}
