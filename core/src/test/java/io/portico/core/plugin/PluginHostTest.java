@@ -435,4 +435,30 @@ class PluginHostTest {
         }
     }
 
+
+    @Test
+    void retiredVersionIsUnloadedWhenItsLastLeaseIsReleased() throws Exception {
+        hello("hello.jar", "hello-plugin", "v1");
+        jars.plugin("other-plugin", "1.0.0").factory("o", "OtherFactory", "other", "o").jarTo(dir.resolve("o.jar"));
+        open();
+        FilterRegistry r = host.registry();
+        FilterRegistry.Lease a = r.acquire(List.of("hello"));
+        FilterRegistry.Lease b = r.acquire();
+        FilterRegistry.Lease onlyOther = r.acquire(List.of("other", "not-loaded"));
+        assertThat(a.types()).containsExactly("hello");
+        assertThat(onlyOther.types()).containsExactly("other");
+        assertThat(onlyOther.factory("hello")).isNull();
+
+        hello("hello.jar", "hello-plugin", "v22");
+        assertThat(host.scan()).isTrue();
+        a.release();
+        a.release(); // idempotent
+        assertThat(host.status()).extracting(PluginStatus::state).contains(PluginStatus.State.RETIRED);
+        assertThat(behaviour(b.factory("hello"))).isEqualTo("v1");
+        b.close();
+        assertThat(host.status()).extracting(PluginStatus::state).doesNotContain(PluginStatus.State.RETIRED);
+        assertThat(behaviour(r.factory("hello"))).isEqualTo("v22");
+        onlyOther.release();
+    }
+
 }
