@@ -46,11 +46,12 @@ public final class ChainExecutor {
      */
     public static boolean onRequest(FilterChain chain, ExchangeBase ex) {
         ex.stage(ExchangeBase.Stage.REQUEST);
+        // one clock reading per filter boundary: the end of one call is the start of the next
+        long start = System.nanoTime();
         for (int i = 0; i < chain.size(); i++) {
             FilterEntry entry = chain.get(i);
             ex.ran = i + 1;
             Decision decision;
-            long start = System.nanoTime();
             try {
                 decision = entry.filter().onRequest(ex);
                 if (decision == null) {
@@ -77,7 +78,9 @@ public final class ChainExecutor {
                 ex.respond(filterError(entry));
                 return false;
             } finally {
-                entry.stats().record(Callback.REQUEST, System.nanoTime() - start);
+                long end = System.nanoTime();
+                entry.stats().record(Callback.REQUEST, end - start);
+                start = end;
             }
             if (decision instanceof Decision.Respond answer) {
                 ex.respond(answer);
@@ -93,12 +96,20 @@ public final class ChainExecutor {
      */
     public static void onResponse(FilterChain chain, ExchangeBase ex) {
         ex.stage(ExchangeBase.Stage.RESPONSE);
+        long start = 0;
+        boolean timing = false;
         for (int i = ex.ran - 1; i >= 0; i--) {
             if (ex.skipResponse != null && ex.skipResponse[i]) {
                 continue;
             }
             FilterEntry entry = chain.get(i);
-            long start = System.nanoTime();
+            if (!Overrides.of(entry.filter()).onResponse()) {
+                continue; // the default does nothing: neither call nor time it
+            }
+            if (!timing) {
+                start = System.nanoTime();
+                timing = true;
+            }
             try {
                 entry.filter().onResponse(ex);
             } catch (BodyTooLargeException e) {
@@ -115,7 +126,9 @@ public final class ChainExecutor {
                     ex.respond(filterError(entry));
                 }
             } finally {
-                entry.stats().record(Callback.RESPONSE, System.nanoTime() - start);
+                long end = System.nanoTime();
+                entry.stats().record(Callback.RESPONSE, end - start);
+                start = end;
             }
         }
     }
@@ -127,16 +140,26 @@ public final class ChainExecutor {
      */
     public static void onComplete(FilterChain chain, ExchangeBase ex) {
         ex.stage(ExchangeBase.Stage.COMPLETE);
+        long start = 0;
+        boolean timing = false;
         for (int i = ex.ran - 1; i >= 0; i--) {
             FilterEntry entry = chain.get(i);
-            long start = System.nanoTime();
+            if (!Overrides.of(entry.filter()).onComplete()) {
+                continue;
+            }
+            if (!timing) {
+                start = System.nanoTime();
+                timing = true;
+            }
             try {
                 entry.filter().onComplete(ex);
             } catch (RuntimeException e) {
                 entry.stats().failed();
                 log(Level.WARNING, ex, entry, "onComplete", "failed", e);
             } finally {
-                entry.stats().record(Callback.COMPLETE, System.nanoTime() - start);
+                long end = System.nanoTime();
+                entry.stats().record(Callback.COMPLETE, end - start);
+                start = end;
             }
         }
     }

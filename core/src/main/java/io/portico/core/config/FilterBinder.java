@@ -100,6 +100,9 @@ final class FilterBinder {
     private Object absent(RecordComponent c, Node entry, String key) {
         ConfigDefault d = c.getAnnotation(ConfigDefault.class);
         if (d != null) {
+            if (d.value().isEmpty() && c.getType() == String.class) {
+                return "";
+            }
             YamlNodes scratch = new YamlNodes(y.file(), n -> null);
             Node parsed = YamlComposer.compose(d.value(), scratch);
             if (parsed == null || scratch.hasErrors()) {

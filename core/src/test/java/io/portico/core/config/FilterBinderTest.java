@@ -28,6 +28,7 @@ class FilterBinderTest {
     }
 
     record Sample(String name,
+                  @ConfigDefault("") String prefix,
                   @ConfigDefault("[GET, HEAD]") List<String> methods,
                   Set<String> tags,
                   Map<String, String> headers,
@@ -93,6 +94,7 @@ class FilterBinderTest {
     @Test
     void absentKeysTakeDefaultsOrEmptyValues() throws Exception {
         Sample s = (Sample) load("filters: [ { type: sample, name: n } ]").filters().get(0).config();
+        assertThat(s.prefix()).isEmpty();
         assertThat(s.tags()).isEmpty();
         assertThat(s.headers()).isEmpty();
         assertThat(s.maxAge()).isEmpty();
@@ -122,7 +124,7 @@ class FilterBinderTest {
         assertThat(e).extracting(ConfigError::toString).containsExactlyInAnyOrder(
                 "portico.yaml:6: routes[0].filters[0].name: missing required key",
                 "portico.yaml:7: routes[0].filters[0].bogus: unknown key; expected one of: type, on-error, before, after, "
-                        + "name, methods, tags, headers, body, max-age, credentials, max-body-size, mode, big, ratio, limits",
+                        + "name, prefix, methods, tags, headers, body, max-age, credentials, max-body-size, mode, big, ratio, limits",
                 "portico.yaml:8: routes[0].filters[0].credentials: expected true or false, got 'maybe'",
                 "portico.yaml:9: routes[0].filters[0].mode: expected one of fail-fast, keep-going, got 'sideways'",
                 "portico.yaml:10: routes[0].filters[0].limits[0]: capacity must be at least 1, got 0",

@@ -282,7 +282,7 @@ class FiltersThroughGatewayTest {
     }
 
     @Test
-    void withoutFiltersThereAreNoChainsAndWithThemEveryCallIsTimed() throws Exception {
+    void withoutFiltersThereAreNoChainsAndWithThemEveryImplementedCallIsTimed() throws Exception {
         start("", "[]", "[]");
         assertThat(gw.gateway().snapshot().chains()).isEmpty();
         assertThat(gw.get("/api/items/1").statusCode()).isEqualTo(200);
@@ -296,11 +296,8 @@ class FiltersThroughGatewayTest {
         var stats = gw.gateway().snapshot().chain("items").get(0).stats();
         assertThat(stats.calls(io.portico.core.chain.FilterStats.Callback.REQUEST)).isEqualTo(3);
         assertThat(stats.calls(io.portico.core.chain.FilterStats.Callback.RESPONSE)).isEqualTo(3);
-        // onComplete runs after the last byte, possibly just after the client has read it
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (stats.calls(io.portico.core.chain.FilterStats.Callback.COMPLETE) < 3 && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertThat(stats.calls(io.portico.core.chain.FilterStats.Callback.COMPLETE)).isEqualTo(3);
+        // 'tag' keeps the default onComplete: a default callback is neither called nor timed
+        Thread.sleep(200);
+        assertThat(stats.calls(io.portico.core.chain.FilterStats.Callback.COMPLETE)).isZero();
     }
 }
