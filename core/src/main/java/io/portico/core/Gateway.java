@@ -4,15 +4,21 @@ import io.portico.core.chain.ChainBuilder;
 import io.portico.core.chain.FilterChain;
 import io.portico.core.chain.FilterFactoryLookup;
 import io.portico.core.config.ConfigLoader;
+import io.portico.core.config.FilterConfig;
 import io.portico.core.config.GatewayConfig;
+import io.portico.core.config.RouteConfig;
+import io.portico.core.plugin.FilterRegistry;
 import io.portico.core.route.RouteTable;
 import io.portico.core.server.DemoUpstream;
 import io.portico.core.server.GatewayServer;
 import io.portico.core.server.Snapshot;
 import io.portico.core.upstream.Upstreams;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
@@ -24,6 +30,12 @@ import java.util.logging.Logger;
  * it started). {@link #apply(GatewayConfig)} publishes a reloaded configuration's routes and upstreams
  * atomically, without touching the listener. {@link #stop()} drains: it stops accepting, lets requests in
  * flight finish within {@code server.shutdown-grace}, then closes upstream pools. Thread-safe.
+ *
+ * <p><b>Plugins.</b> When the filter lookup is the plugin host's {@link FilterRegistry}, each configuration
+ * in effect holds a {@link FilterRegistry.Lease} on the plugin versions that provide the filter types it uses
+ * ({@link #filterLease()}), and its chains are built from factories looked up through that lease. When a
+ * reload replaces the configuration, the previous lease is released once the previous snapshot's requests
+ * can have ended, which lets a replaced or removed plugin version be unloaded (see {@link #apply}).
  */
 public final class Gateway {
     private static final Logger LOG = Logger.getLogger(Gateway.class.getName());
@@ -32,15 +44,18 @@ public final class Gateway {
     private final DemoUpstream demo;
     private final AtomicReference<Snapshot> snapshot;
     private final FilterFactoryLookup filters;
+    /** The plugin versions the configuration in effect uses; null when {@link #filters} is no registry. */
+    private volatile FilterRegistry.Lease lease;
     /** The configuration in effect: the last applied one, with the sections only a restart changes kept. */
     private volatile GatewayConfig config;
     private volatile ConfigReload reload;
     private boolean stopped; // under this
 
     private Gateway(GatewayConfig config, GatewayServer server, DemoUpstream demo, AtomicReference<Snapshot> snapshot,
-                    FilterFactoryLookup filters) {
+                    FilterFactoryLookup filters, FilterRegistry.Lease lease) {
         this.config = config;
         this.filters = filters;
+        this.lease = lease;
         this.server = server;
         this.demo = demo;
         this.snapshot = snapshot;
@@ -57,28 +72,70 @@ public final class Gateway {
 
     /**
      * Starts a gateway whose filters are created by the factories {@code filters} finds (the plugin
-     * registry). The filter chains are built before anything is started.
+     * registry). The filter chains are built before anything is started. With a {@link FilterRegistry}, the
+     * factories come from a lease on the versions {@code config} uses (see {@link #filterLease()}).
      *
      * @throws io.portico.core.chain.ChainException when a filter cannot be created or ordered (each message
      *                                              names the entry's file and line)
      * @throws IllegalStateException                when a port cannot be bound (the message names the config key)
      */
     public static Gateway start(GatewayConfig config, FilterFactoryLookup filters) {
-        Map<String, FilterChain> chains = new ChainBuilder(filters, config.server().maxBodySize()).build(config);
+        FilterRegistry.Lease lease = lease(filters, config);
+        Map<String, FilterChain> chains;
+        try {
+            chains = new ChainBuilder(lease != null ? lease : filters, config.server().maxBodySize()).build(config);
+        } catch (RuntimeException e) {
+            release(lease);
+            throw e;
+        }
         DemoUpstream demo = config.demo().enabled() ? new DemoUpstream(config.demo()).start() : null;
         Upstreams upstreams = new Upstreams(config.upstreams());
         AtomicReference<Snapshot> snapshot = new AtomicReference<>(
                 new Snapshot(RouteTable.of(config.routes()), upstreams, chains));
         try {
             GatewayServer server = new GatewayServer(config.server(), snapshot::get).start();
-            return new Gateway(config, server, demo, snapshot, filters);
+            return new Gateway(config, server, demo, snapshot, filters, lease);
         } catch (RuntimeException e) {
             upstreams.close();
             if (demo != null) {
                 demo.stop();
             }
+            release(lease);
             throw e;
         }
+    }
+
+    /**
+     * The lease of the configuration in effect, or null when the gateway was not given a {@link FilterRegistry}.
+     * It sees the filter types the configuration uses, as the versions its chains were built from.
+     */
+    public FilterRegistry.Lease filterLease() {
+        return lease;
+    }
+
+    /** A lease on the versions providing the types {@code config} uses, or null when there is no registry. */
+    private static FilterRegistry.Lease lease(FilterFactoryLookup filters, GatewayConfig config) {
+        return filters instanceof FilterRegistry registry ? registry.acquire(filterTypes(config)) : null;
+    }
+
+    private static void release(FilterRegistry.Lease lease) {
+        if (lease != null) {
+            lease.release();
+        }
+    }
+
+    /** The filter types {@code config} uses (global and route filters). */
+    static Set<String> filterTypes(GatewayConfig config) {
+        Set<String> types = new LinkedHashSet<>();
+        for (FilterConfig f : config.filters()) {
+            types.add(f.type());
+        }
+        for (RouteConfig r : config.routes()) {
+            for (FilterConfig f : r.filters()) {
+                types.add(f.type());
+            }
+        }
+        return types;
     }
 
     /** The client-facing port actually bound. */
@@ -118,7 +175,11 @@ public final class Gateway {
      * changed ones keep their unchanged targets; targets no longer configured are drained (no new
      * requests; their connections close once the requests using them end). {@code server}, {@code admin},
      * {@code demo}, {@code plugins} and {@code scripts} need a restart: a change there is logged and not
-     * applied. Filters are created anew from {@code next} (with the lookup given to {@code start}).
+     * applied. Filters are created anew from {@code next} (with the lookup given to {@code start}). With a
+     * {@link FilterRegistry}, the new configuration takes a lease on the plugin versions it uses and its
+     * filters come from there; the previous lease is released {@code server.shutdown-grace} later (the time
+     * requests in flight are given at shutdown too), so a plugin version only the previous configuration used
+     * is unloaded then.
      * Serialized with other reloads; never blocks the request path.
      *
      * @throws io.portico.core.chain.ChainException when a filter cannot be created or ordered; nothing changes
@@ -148,12 +209,27 @@ public final class Gateway {
         }
         RouteTable routes = RouteTable.of(next.routes());
         // new filter instances, created before anything changes; a ChainException leaves the old config serving
-        Map<String, FilterChain> chains = new ChainBuilder(filters, current.server().maxBodySize()).build(next);
+        // (a factory of another plugin version than the one next was bound to fails here too: the reload that
+        // every plugin change triggers comes next and binds to the version now registered)
+        FilterRegistry.Lease nextLease = lease(filters, next);
+        Map<String, FilterChain> chains;
+        try {
+            chains = new ChainBuilder(nextLease != null ? nextLease : filters, current.server().maxBodySize())
+                    .build(next);
+        } catch (RuntimeException e) {
+            release(nextLease);
+            throw e;
+        }
         Snapshot old = snapshot.get();
         Upstreams upstreams = new Upstreams(next.upstreams(), old.upstreams());
         snapshot.set(new Snapshot(routes, upstreams, chains));
         old.upstreams().retire(upstreams);
         config = next.withRestartOnly(current);
+        FilterRegistry.Lease oldLease = lease;
+        lease = nextLease;
+        if (oldLease != null) {
+            releaseLater(oldLease, current.server().shutdownGrace());
+        }
 
         long kept = next.upstreams().keySet().stream().filter(n -> old.upstreams().keeps(n, upstreams)).count();
         LOG.info(() -> "configuration reloaded: " + next.routes().size() + " route(s), " + next.upstreams().size()
@@ -163,6 +239,21 @@ public final class Gateway {
                     + " take effect only after a restart; the running values are kept");
         }
         return List.copyOf(restart);
+    }
+
+    /**
+     * Releases a retired configuration's plugin lease once its requests in flight can have ended. The server
+     * does not count requests per snapshot (yet), so this waits the same bound a shutdown gives them.
+     */
+    private static void releaseLater(FilterRegistry.Lease old, Duration grace) {
+        Thread.ofVirtual().name("portico-plugin-lease-release").start(() -> {
+            try {
+                Thread.sleep(grace);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            old.release();
+        });
     }
 
     /** Drains and stops everything; blocks for at most about {@code server.shutdown-grace}. */
@@ -177,6 +268,7 @@ public final class Gateway {
         }
         server.stop();
         snapshot.get().upstreams().close();
+        release(lease);
         if (demo != null) {
             demo.stop();
         }

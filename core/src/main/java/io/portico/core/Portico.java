@@ -1,9 +1,11 @@
 package io.portico.core;
 
+import io.portico.core.chain.ChainException;
 import io.portico.core.config.ConfigError;
 import io.portico.core.config.ConfigException;
 import io.portico.core.config.ConfigLoader;
 import io.portico.core.config.GatewayConfig;
+import io.portico.core.plugin.PluginHost;
 
 import io.helidon.logging.common.LogConfig;
 
@@ -92,29 +94,49 @@ public final class Portico {
                 return EXIT_INVALID;
             }
         }
+        PluginHost plugins = openPlugins(config, err);
+        if (plugins == null) {
+            return EXIT_FAILURE;
+        }
         GatewayConfig cfg;
-        ConfigLoader loader = ConfigLoader.withSystemEnv();
+        ConfigLoader loader = loader(plugins);
         try {
             cfg = loader.load(config);
         } catch (ConfigException e) {
             printErrors(e, err);
+            plugins.close();
             return EXIT_INVALID;
         }
         Gateway gateway;
         try {
-            gateway = Gateway.start(cfg);
+            gateway = Gateway.start(cfg, plugins.registry());
+        } catch (ChainException e) {
+            e.errors().forEach(err::println);
+            err.println(e.errors().size() + (e.errors().size() == 1 ? " error" : " errors") + " in configuration");
+            plugins.close();
+            return EXIT_INVALID;
         } catch (IllegalStateException e) {
             err.println("portico: " + e.getMessage());
+            plugins.close();
             return EXIT_FAILURE;
         }
         gateway.watchConfig(config, loader);
+        // a plugin that appears, changes or goes away may make the configuration valid or invalid: reload it
+        plugins.watch(() -> {
+            ConfigReload reload = gateway.reload();
+            if (reload != null) {
+                reload.reload();
+            }
+        });
         LOG.info(() -> "Portico " + version() + " serving on http://" + cfg.server().host() + ":" + gateway.port()
-                + " with " + cfg.routes().size() + " route(s), " + cfg.upstreams().size() + " upstream(s)"
+                + " with " + cfg.routes().size() + " route(s), " + cfg.upstreams().size() + " upstream(s), "
+                + plugins.registry().types().size() + " plugin filter type(s) from " + plugins.dir()
                 + (cfg.demo().enabled() ? "; demo upstream on " + cfg.demo().host() + ":" + cfg.demo().port() : ""));
         CountDownLatch stopped = new CountDownLatch(1);
         Shutdown.onSignal(() -> {
             LOG.info("shutting down: draining requests in flight (up to " + cfg.server().shutdownGrace() + ")");
             gateway.stop();
+            plugins.close();
             LOG.info("stopped");
             stopped.countDown();
             System.exit(EXIT_OK);
@@ -128,14 +150,35 @@ public final class Portico {
     }
 
     private static int validate(Path file, PrintStream out, PrintStream err) {
+        PluginHost plugins = Files.isDirectory(PluginsDirectory.of(file, System::getenv))
+                ? openPlugins(file, err) : null;
         try {
-            ConfigLoader.withSystemEnv().load(file);
+            (plugins == null ? ConfigLoader.withSystemEnv() : loader(plugins)).load(file);
             out.println(file + ": valid");
             return EXIT_OK;
         } catch (ConfigException e) {
             printErrors(e, err);
             return EXIT_INVALID;
+        } finally {
+            if (plugins != null) {
+                plugins.close();
+            }
         }
+    }
+
+    /** Loads the plugins of {@code config}'s {@code plugins.dir}; null (reported) if that is impossible. */
+    private static PluginHost openPlugins(Path config, PrintStream err) {
+        try {
+            return PluginHost.open(PluginsDirectory.of(config, System::getenv));
+        } catch (IOException e) {
+            err.println("portico: cannot create the plugin staging folder: " + e.getMessage());
+            return null;
+        }
+    }
+
+    /** A loader that binds filter entries to the config records of the loaded plugins' types. */
+    private static ConfigLoader loader(PluginHost plugins) {
+        return new ConfigLoader(plugins.registry(), System::getenv);
     }
 
     private static void printErrors(ConfigException e, PrintStream err) {

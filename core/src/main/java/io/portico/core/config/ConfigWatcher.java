@@ -69,7 +69,16 @@ public final class ConfigWatcher implements AutoCloseable {
      * @throws UncheckedIOException     if the platform cannot create a watch service
      */
     public ConfigWatcher(Duration debounce, Runnable onChange) {
+        this(debounce, onChange, THREAD_NAME);
+    }
+
+    /**
+     * Like {@link #ConfigWatcher(Duration, Runnable)}, with the watcher thread named {@code threadName} (for a
+     * watcher of something other than the configuration, e.g. {@code plugins.dir}).
+     */
+    public ConfigWatcher(Duration debounce, Runnable onChange, String threadName) {
         Objects.requireNonNull(debounce, "debounce");
+        Objects.requireNonNull(threadName, "threadName");
         if (debounce.isNegative() || debounce.isZero() || debounce.compareTo(MAX_DEBOUNCE) > 0) {
             throw new IllegalArgumentException("debounce must be greater than 0 and at most 1h, got " + debounce);
         }
@@ -80,7 +89,7 @@ public final class ConfigWatcher implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot watch the config files: " + e.getMessage(), e);
         }
-        this.thread = Thread.ofPlatform().name(THREAD_NAME).daemon().unstarted(this::run);
+        this.thread = Thread.ofPlatform().name(threadName).daemon().unstarted(this::run);
         thread.start();
     }
 
