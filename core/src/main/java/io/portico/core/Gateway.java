@@ -10,6 +10,7 @@ import io.portico.core.config.RouteConfig;
 import io.portico.core.plugin.FilterRegistry;
 import io.portico.core.route.RouteTable;
 import io.portico.core.server.DemoUpstream;
+import io.portico.core.server.Admission;
 import io.portico.core.server.GatewayServer;
 import io.portico.core.server.Snapshot;
 import io.portico.core.upstream.Upstreams;
@@ -34,8 +35,8 @@ import java.util.logging.Logger;
  * <p><b>Plugins.</b> When the filter lookup is the plugin host's {@link FilterRegistry}, each configuration
  * in effect holds a {@link FilterRegistry.Lease} on the plugin versions that provide the filter types it uses
  * ({@link #filterLease()}), and its chains are built from factories looked up through that lease. When a
- * reload replaces the configuration, the previous lease is released once the previous snapshot's requests
- * can have ended, which lets a replaced or removed plugin version be unloaded (see {@link #apply}).
+ * reload replaces the configuration, the previous lease is released once the previous snapshot's filtered
+ * requests have all ended (counted by its {@link Admission}), which lets a replaced or removed plugin version be unloaded (see {@link #apply}).
  */
 public final class Gateway {
     private static final Logger LOG = Logger.getLogger(Gateway.class.getName());
@@ -177,9 +178,9 @@ public final class Gateway {
      * {@code demo}, {@code plugins} and {@code scripts} need a restart: a change there is logged and not
      * applied. Filters are created anew from {@code next} (with the lookup given to {@code start}). With a
      * {@link FilterRegistry}, the new configuration takes a lease on the plugin versions it uses and its
-     * filters come from there; the previous lease is released {@code server.shutdown-grace} later (the time
-     * requests in flight are given at shutdown too), so a plugin version only the previous configuration used
-     * is unloaded then.
+     * filters come from there; the previous lease is released as soon as the last filtered request still
+     * running on the previous snapshot ends, so a plugin version only the previous configuration used is
+     * unloaded then.
      * Serialized with other reloads; never blocks the request path.
      *
      * @throws io.portico.core.chain.ChainException when a filter cannot be created or ordered; nothing changes
@@ -228,7 +229,7 @@ public final class Gateway {
         FilterRegistry.Lease oldLease = lease;
         lease = nextLease;
         if (oldLease != null) {
-            releaseLater(oldLease, current.server().shutdownGrace());
+            releaseWhenIdle(oldLease, old.admission(), current.server().shutdownGrace());
         }
 
         long kept = next.upstreams().keySet().stream().filter(n -> old.upstreams().keeps(n, upstreams)).count();
@@ -242,15 +243,25 @@ public final class Gateway {
     }
 
     /**
-     * Releases a retired configuration's plugin lease once its requests in flight can have ended. The server
-     * does not count requests per snapshot (yet), so this waits the same bound a shutdown gives them.
+     * Releases a retired configuration's plugin lease as soon as none of its filtered requests is running
+     * (its {@link Admission} closes), however long that takes; logs once if requests outlive {@code grace}.
      */
-    private static void releaseLater(FilterRegistry.Lease old, Duration grace) {
+    private static void releaseWhenIdle(FilterRegistry.Lease old, Admission admission, Duration grace) {
         Thread.ofVirtual().name("portico-plugin-lease-release").start(() -> {
+            long warnAt = System.nanoTime() + grace.toNanos();
+            boolean warned = false;
             try {
-                Thread.sleep(grace);
+                while (!admission.tryClose()) {
+                    if (!warned && System.nanoTime() - warnAt > 0) {
+                        warned = true;
+                        LOG.info(() -> admission.inside() + " request(s) still run on the previous configuration;"
+                                + " its plugin versions stay loaded until they end");
+                    }
+                    Thread.sleep(20);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                return; // shutting down: the lease dies with the process
             }
             old.release();
         });

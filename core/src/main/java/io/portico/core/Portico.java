@@ -197,7 +197,8 @@ public final class Portico {
         }
     }
 
-    static String version() {
+    /** This build's version ({@code 0.1.0-SNAPSHOT}), or {@code unknown}. */
+    public static String version() {
         try (InputStream in = Portico.class.getResourceAsStream("version.properties")) {
             Properties p = new Properties();
             if (in != null) {

@@ -59,6 +59,12 @@ final class PluginFileLoader {
             }
             PluginWrapper w = manager.getPlugin(id);
             version = w.getDescriptor().getVersion();
+            String requires = w.getDescriptor().getRequires();
+            if (requires != null && !requires.isBlank() && !requires.strip().equals("*")
+                    && !manager.getVersionManager().checkVersionConstraint(manager.getSystemVersion(), requires)) {
+                throw new PluginLoadException(id, version, "the plugin requires Portico " + requires.strip()
+                        + ", this is " + manager.getSystemVersion(), null);
+            }
             checkExtensionClasses(manager, w, id, version);
             PluginState state;
             try {

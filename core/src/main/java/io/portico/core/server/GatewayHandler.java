@@ -89,17 +89,27 @@ final class GatewayHandler implements Handler {
             return;
         }
 
-        Snapshot current = snapshot.get();
-        RouteMatch match = current.routes().match(new HelidonRequestFacts(req, path));
-        if (match == null) {
-            Responses.problem(req, res, Problem.notFound().withInstance(requestId), false);
+        while (true) {
+            Snapshot current = snapshot.get();
+            RouteMatch match = current.routes().match(new HelidonRequestFacts(req, path));
+            if (match == null) {
+                Responses.problem(req, res, Problem.notFound().withInstance(requestId), false);
+                return;
+            }
+            FilterChain chain = current.chain(match.route().config().id());
+            if (chain == null) {
+                pickAndForward(req, res, current, match, requestId, null, null);
+                return;
+            }
+            if (!current.admission().enter()) {
+                continue; // replaced and its plugins released just now: route on the current snapshot
+            }
+            try {
+                filtered(req, res, current, match, path, requestId, chain);
+            } finally {
+                current.admission().exit();
+            }
             return;
-        }
-        FilterChain chain = current.chain(match.route().config().id());
-        if (chain == null) {
-            pickAndForward(req, res, current, match, requestId, null, null);
-        } else {
-            filtered(req, res, current, match, path, requestId, chain);
         }
     }
 

@@ -14,10 +14,17 @@ import java.util.Map;
  * @param upstreams the upstreams by name
  * @param chains    the filter chain of each route that has filters, by route id; a route that is absent
  *                  has none and takes the unfiltered path (the map is empty when no filter is configured)
+ * @param admission counts the filtered requests running on this snapshot (see {@link Admission})
  */
-public record Snapshot(RouteTable routes, Upstreams upstreams, Map<String, FilterChain> chains) {
+public record Snapshot(RouteTable routes, Upstreams upstreams, Map<String, FilterChain> chains,
+                       Admission admission) {
     public Snapshot {
         chains = Map.copyOf(chains);
+    }
+
+    /** A snapshot with its own, open {@link Admission}. */
+    public Snapshot(RouteTable routes, Upstreams upstreams, Map<String, FilterChain> chains) {
+        this(routes, upstreams, chains, new Admission());
     }
 
     /** A snapshot without filters. */

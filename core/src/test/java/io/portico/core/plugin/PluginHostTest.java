@@ -228,6 +228,23 @@ class PluginHostTest {
     }
 
     @Test
+    void pluginRequiringAnotherPorticoVersionIsRefusedAndACompatibleOneLoads() throws Exception {
+        jars.plugin("future-plugin", "1.0.0").manifest("Plugin-Requires", ">=99.0.0")
+                .factory("future", "FutureFactory", "future", "f").jarTo(dir.resolve("future.jar"));
+        jars.plugin("hello-plugin", "1.0.0").manifest("Plugin-Requires", ">=0.1.0")
+                .factory("demo", "HelloFactory", "hello", "v1").jarTo(dir.resolve("hello.jar"));
+        open();
+
+        assertThat(host.registry().types()).containsExactly("hello");
+        assertThat(failures()).singleElement().satisfies(s -> {
+            assertThat(s.pluginId()).isEqualTo("future-plugin");
+            assertThat(s.error()).contains("requires Portico >=99.0.0").contains("this is 0.1.0");
+        });
+        assertThat(HostPluginManager.releasePart("0.1.0-SNAPSHOT")).isEqualTo("0.1.0");
+        assertThat(HostPluginManager.releasePart("unknown")).isEqualTo("0.0.0");
+    }
+
+    @Test
     void pluginWhoseFilterThrowsLoads() throws Exception {
         jars.plugin("throwing-plugin", "1.0.0").source("t.ThrowingFactory", """
                 package t;

@@ -124,7 +124,7 @@ class PluginReloadTest {
                 .isNotSameAs(old.get());
 
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (old.get() != null) { // the previous lease is released after shutdown-grace (100ms)
+        while (old.get() != null) { // the previous lease is released once its requests have ended
             assertThat(System.nanoTime()).as("old plugin class loader collected").isLessThan(deadline);
             System.gc();
             Thread.sleep(20);
@@ -211,4 +211,80 @@ class PluginReloadTest {
         }
     }
 
+    /**
+     * A request still running on the previous configuration keeps its plugin version loaded, longer than
+     * shutdown-grace (100ms here) if it must, and the version is unloaded as soon as that request ends.
+     */
+    @Test
+    void aRequestStillRunningKeepsTheOldVersionLoadedUntilItEnds() throws Exception {
+        Path hold = tmp.resolve("hold");
+        Files.writeString(hold, "");
+        String slow = """
+                package slow;
+
+                import io.portico.api.*;
+
+                public class SlowFactory implements FilterFactory<SlowFactory.Config> {
+                    public record Config() {
+                    }
+
+                    public String type() { return "hello"; }
+
+                    public Phase phase() { return Phase.TRANSFORM; }
+
+                    public Class<Config> configType() { return Config.class; }
+
+                    public GatewayFilter create(Config config, FilterContext context) {
+                        java.nio.file.Path hold = java.nio.file.Path.of(System.getProperty("portico.test.hold"));
+                        return exchange -> {
+                            while (java.nio.file.Files.exists(hold)) {
+                                try {
+                                    Thread.sleep(10);
+                                } catch (InterruptedException e) {
+                                    break;
+                                }
+                            }
+                            return Decision.respond(200).header("X-Version", "slow");
+                        };
+                    }
+                }
+                """;
+        System.setProperty("portico.test.hold", hold.toString());
+        jars.plugin("hello-plugin", "1.0.0").source("slow.SlowFactory", slow).extension("slow.SlowFactory")
+                .jarTo(dir.resolve("hello.jar"));
+        writeConfig("[ { type: hello } ]\nupstreams: { up: { targets: [ \"http://127.0.0.1:9\" ] } }\n"
+                + "routes: [ { id: all, match: { path: /** }, upstream: up } ]");
+        start();
+        WeakReference<ClassLoader> v1 = leasedLoader();
+        var http = java.net.http.HttpClient.newHttpClient();
+        var uri = java.net.URI.create("http://127.0.0.1:" + gateway.port() + "/x");
+        var slowRequest = http.sendAsync(java.net.http.HttpRequest.newBuilder(uri).build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding());
+        var admission = gateway.snapshot().admission();
+        await("the slow request is inside", HOT, () -> admission.inside() == 1);
+
+        hello("v22");
+        // (don't run the filter here to check: the old one would block this thread)
+        await("the new version is leased", HOT,
+                () -> gateway.filterLease().factory("hello").getClass().getClassLoader() != v1.get());
+        var fresh = http.send(java.net.http.HttpRequest.newBuilder(uri).build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding());
+        assertThat(fresh.headers().firstValue("X-Version")).hasValue("v22");
+        // well past shutdown-grace: the old version must still be loaded for the request that uses it
+        Thread.sleep(500);
+        System.gc();
+        assertThat(v1.get()).as("old version still loaded while its request runs").isNotNull();
+        assertThat(admission.inside()).isEqualTo(1);
+
+        Files.delete(hold);
+        assertThat(slowRequest.get(5, java.util.concurrent.TimeUnit.SECONDS).headers().firstValue("X-Version"))
+                .hasValue("slow");
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (v1.get() != null) {
+            assertThat(System.nanoTime()).as("old plugin class loader collected once its request ended")
+                    .isLessThan(deadline);
+            System.gc();
+            Thread.sleep(20);
+        }
+    }
 }
