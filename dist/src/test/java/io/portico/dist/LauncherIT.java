@@ -214,6 +214,79 @@ class LauncherIT {
         assertStopsWithZeroOnSigterm(gw);
     }
 
+    /**
+     * docs/plugins.md, end to end: the example project builds with Maven outside the reactor (against the
+     * plugin API the build installed), and its jar dropped into a running gateway's plugins folder becomes
+     * usable by an edited config without a restart.
+     */
+    @Test
+    void theExamplePluginBuildsOutsideTheReactorAndHotLoadsIntoARunningGateway() throws Exception {
+        Path root = Path.of(System.getProperty("portico.root")).toAbsolutePath().normalize();
+        Path project = tmp.resolve("hello-plugin");
+        copyTree(root.resolve("docs/examples/hello-plugin"), project);
+        ProcessBuilder mvn = new ProcessBuilder(root.resolve("mvnw").toString(), "-B", "-q", "-f",
+                project.resolve("pom.xml").toString(), "package")
+                .directory(project.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(tmp.resolve("mvn.log").toFile());
+        mvn.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Process build = mvn.start();
+        processes.add(build);
+        assertThat(build.waitFor(5, TimeUnit.MINUTES)).as("example build finished").isTrue();
+        assertThat(build.exitValue()).as(read(tmp.resolve("mvn.log"))).isZero();
+        Path jar = project.resolve("target/hello-plugin-1.0.0.jar");
+        assertThat(jar).isRegularFile();
+
+        int[] ports = freePorts(3);
+        int port = ports[0];
+        Path plugins = Files.createDirectories(tmp.resolve("my-plugins"));
+        Path conf = Files.createDirectories(tmp.resolve("conf")).resolve("portico.yaml");
+        String base = bundledConfigWithPorts(port, ports[1], ports[2])
+                .replace("\"" + home.resolve("plugins") + "\"", "\"" + plugins + "\"");
+        Files.writeString(conf, base, StandardCharsets.UTF_8);
+        Launched gw = launch(home, "--config", conf.toString());
+        awaitListening(gw, port);
+
+        Files.copy(jar, plugins.resolve("hello-plugin-1.0.0.jar"));
+        awaitLog(gw, "filter types [hello]");
+        Files.writeString(conf, base + """
+                  - id: hello
+                    match: { path: /hello/** }
+                    upstream: demo
+                    strip-prefix: /hello
+                    filters:
+                      - { type: hello, greeting: "Hi" }
+                """, StandardCharsets.UTF_8);
+        awaitStatus(gw, port, "/hello/x", 400);
+        HttpResponse<String> refused = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                + "/hello/x")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(refused.body()).contains("urn:portico:problem:name-required");
+        HttpResponse<String> greeted = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                + "/hello/x")).header("X-Name", "Ada").GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(greeted.statusCode()).as(greeted.body() + gw.output()).isEqualTo(200);
+        assertThat(greeted.body()).contains("\"X-Greeting\":\"Hi, Ada\"");
+        assertThat(greeted.headers().firstValue("X-Greeted")).hasValue("yes");
+        assertStopsWithZeroOnSigterm(gw);
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (var files = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                Path rel = from.relativize(p);
+                if (rel.startsWith("target")) {
+                    continue;
+                }
+                Path dest = to.resolve(rel.toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(dest);
+                } else {
+                    Files.copy(p, dest);
+                }
+            }
+        }
+    }
+
     /** The README's run command: {@code bin/portico} with no arguments, from another directory. */
     @Test
     void runsWithNoArgumentsFromAnotherDirectoryUsingTheBundledConfig() throws Exception {
