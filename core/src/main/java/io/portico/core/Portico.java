@@ -82,6 +82,9 @@ public final class Portico {
         }
     }
 
+    /** Held so its level sticks (JUL keeps loggers weakly). */
+    private static final java.util.logging.Logger PLUGIN_LOG = java.util.logging.Logger.getLogger("io.portico.core.plugin");
+
     private static int serve(String[] args, PrintStream err) {
         Path config = Path.of("conf/portico.yaml");
         for (int i = 0; i < args.length; i++) {
@@ -150,6 +153,8 @@ public final class Portico {
     }
 
     private static int validate(Path file, PrintStream out, PrintStream err) {
+        // validate prints a verdict: the plugin host's load/unload lines are noise here (failures still show)
+        PLUGIN_LOG.setLevel(java.util.logging.Level.WARNING);
         PluginHost plugins = Files.isDirectory(PluginsDirectory.of(file, System::getenv))
                 ? openPlugins(file, err) : null;
         try {
