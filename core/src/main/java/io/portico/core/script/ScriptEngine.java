@@ -1,0 +1,194 @@
+package io.portico.core.script;
+
+import io.portico.core.chain.MutableHeaders;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Objects;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.graalvm.polyglot.Context;
+import org.graalvm.polyglot.Engine;
+import org.graalvm.polyglot.EnvironmentAccess;
+import org.graalvm.polyglot.HostAccess;
+import org.graalvm.polyglot.PolyglotAccess;
+import org.graalvm.polyglot.Source;
+import org.graalvm.polyglot.io.IOAccess;
+
+/**
+ * The JavaScript runtime for script filters: one shared GraalVM {@link Engine} (so parsed and compiled code
+ * is shared by every context of every script), the {@link Watchdog} that enforces time budgets, and the
+ * sandbox every context is created with.
+ *
+ * <p>{@link #compile} is meant for start-up and the file watcher, never the request path: it reads the
+ * file, evaluates the module in a fresh context and validates the default export (that context becomes the
+ * first pooled one). Compile errors are returned as {@link ScriptError}s, not thrown.
+ *
+ * <p>Sandbox: no host access except members annotated {@link HostAccess.Export} on the binding classes; no
+ * host class lookup or loading, file system, network, threads, processes, environment, native or polyglot
+ * access; {@code load}, {@code print}, the {@code Polyglot}, {@code Graal} and {@code java} globals are
+ * off; {@code console} output is discarded. The JS heap of a context cannot be bounded in the community
+ * edition: memory is bounded by pool size × (about 70 KB + what the script retains).
+ *
+ * <p>Thread-safe. {@link #close()} cancels anything still running and closes every context.
+ */
+public final class ScriptEngine implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(ScriptEngine.class.getName());
+    static final String MODULE_MIME = "application/javascript+module";
+
+    private final Engine engine;
+    private final Watchdog watchdog = new Watchdog();
+    private final ScriptOptions defaults;
+
+    /** An engine whose versions use {@link ScriptOptions#defaults()} unless told otherwise. */
+    public ScriptEngine() {
+        this(ScriptOptions.defaults());
+    }
+
+    /** An engine whose {@link #compile(Path)} uses {@code defaults}. */
+    public ScriptEngine(ScriptOptions defaults) {
+        this.defaults = Objects.requireNonNull(defaults, "defaults");
+        this.engine = buildEngine();
+        long t0 = System.nanoTime();
+        warmUp();
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        String impl = engine.getImplementationName();
+        if ("Interpreted".equals(impl)) {
+            LOG.info("JavaScript engine: " + impl + ", warmed up in " + ms + " ms (no JVMCI compiler: scripts "
+                    + "run in the interpreter; see docs/architecture.md, Scripts)");
+        } else {
+            LOG.info("JavaScript engine: " + impl + " (optimizing), warmed up in " + ms + " ms");
+        }
+    }
+
+    /**
+     * Pays the one-time costs outside any time budget: the first context of an engine initializes the JS
+     * realm, and the first call with each binding class introspects it (together over a second on a busy
+     * 2-core machine, which would otherwise fail the first script's evaluation or call).
+     */
+    private void warmUp() {
+        // also takes the host-exception paths: their first use loads and links a lot of classes
+        Source warm = Source.newBuilder("js", """
+                export default { phase: 'transform', onRequest(req, ctx) {
+                  req.headers.set('x-warm', req.headers.get('x-warm') ?? req.method + req.path);
+                  req.headers.add('x-warm', 1); req.headers.has('x-warm'); req.headers.getAll('x-warm');
+                  req.headers.delete('x-warm');
+                  try { ctx.config.k = 1; } catch (e) { }
+                  try { req.headers.set('x-warm', null); } catch (e) { String(e.message); }
+                  try { ctx.respond(1); } catch (e) { String(e.stack); }
+                  return ctx.config.k;
+                }, onResponse(res, ctx) { res.headers.set('x-warm', res.status); ctx.respond(204, {}, {}); } };
+                """, "portico-warm-up.js").mimeType(MODULE_MIME).buildLiteral();
+        try (Context c = newContext()) {
+            ModuleInstance m = ModuleInstance.load(c, warm);
+            JsConfig config = new JsConfig(Map.of("k", "v"));
+            JsHeaders headers = new JsHeaders(new MutableHeaders());
+            m.onRequest.execute(new JsRequest("GET", "/", headers), new JsContext(config, true));
+            m.onResponse.execute(new JsResponse(200, headers), new JsContext(config, true));
+        } catch (ModuleInstance.InvalidModule | RuntimeException e) {
+            LOG.log(Level.WARNING, "JavaScript engine warm-up failed", e);
+        }
+    }
+
+    private static Engine buildEngine() {
+        try {
+            // The interpreter warning goes to stderr once per engine; we log the implementation instead.
+            return Engine.newBuilder("js").option("engine.WarnInterpreterOnly", "false").build();
+        } catch (IllegalArgumentException e) {
+            LOG.log(Level.FINE, "engine.WarnInterpreterOnly not accepted", e);
+            return Engine.newBuilder("js").build();
+        }
+    }
+
+    /** {@code Interpreted} (fallback runtime) or the optimizing runtime's name, e.g. {@code GraalVM CE}. */
+    public String implementationName() {
+        return engine.getImplementationName();
+    }
+
+    /** {@link #compile(Path, ScriptOptions)} with this engine's default options. */
+    public CompileResult compile(Path file) {
+        return compile(file, defaults);
+    }
+
+    /**
+     * Reads, evaluates and validates the ES module {@code file}. Blocks for the evaluation (bounded by
+     * {@link ScriptOptions#initTimeout()}); never throws for a bad script.
+     *
+     * @return a ready {@link ScriptVersion} (the caller owns it and must close it when it is replaced), or a
+     *         {@link ScriptError} with file, line and column where the engine gave one
+     */
+    public CompileResult compile(Path file, ScriptOptions options) {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(options, "options");
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            return new ScriptError(file, 0, 0, "cannot read: " + e);
+        }
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            return new ScriptError(file, 0, 0, "not UTF-8 text");
+        }
+        Source source = Source.newBuilder("js", text, file.getFileName().toString()).mimeType(MODULE_MIME)
+                .buildLiteral();
+        return ScriptVersion.create(this, file, sha256(bytes), source, options);
+    }
+
+    Watchdog watchdog() {
+        return watchdog;
+    }
+
+    /** A new sandboxed context on the shared engine; the caller closes it. */
+    Context newContext() {
+        return Context.newBuilder("js")
+                .engine(engine)
+                .allowAllAccess(false)
+                .allowHostAccess(HostAccess.EXPLICIT)
+                .allowHostClassLookup(name -> false)
+                .allowHostClassLoading(false)
+                .allowIO(IOAccess.NONE)
+                .allowCreateThread(false)
+                .allowCreateProcess(false)
+                .allowNativeAccess(false)
+                .allowEnvironmentAccess(EnvironmentAccess.NONE)
+                .allowPolyglotAccess(PolyglotAccess.NONE)
+                .allowInnerContextOptions(false)
+                .in(InputStream.nullInputStream())
+                .out(OutputStream.nullOutputStream())
+                .err(OutputStream.nullOutputStream())
+                .option("js.esm-eval-returns-exports", "true")
+                .option("js.load", "false")
+                .option("js.print", "false")
+                .option("js.graal-builtin", "false")
+                .build();
+    }
+
+    /** Cancels running invocations, closes every context of this engine and stops the watchdog. */
+    @Override
+    public void close() {
+        watchdog.close();
+        engine.close(true);
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by the JDK", e);
+        }
+    }
+}

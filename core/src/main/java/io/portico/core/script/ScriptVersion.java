@@ -1,0 +1,333 @@
+package io.portico.core.script;
+
+import io.portico.api.Phase;
+import java.nio.file.Path;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.logging.Logger;
+import org.graalvm.polyglot.Context;
+import org.graalvm.polyglot.PolyglotException;
+import org.graalvm.polyglot.Source;
+import org.graalvm.polyglot.SourceSection;
+import org.graalvm.polyglot.Value;
+
+/**
+ * One compiled, validated version of a script file, identified by the SHA-256 of its bytes, with a bounded
+ * pool of sandboxed contexts that each have the module evaluated.
+ *
+ * <p>Contexts are created lazily (the first by {@link ScriptEngine#compile}), at most
+ * {@link ScriptOptions#poolSize()} alive, each used by one thread at a time. {@link #invoke} borrows one
+ * (waiting at most {@link ScriptOptions#borrowWait()}), runs the hook under the {@link Watchdog} with
+ * {@link ScriptOptions#timeout()}, and returns the context to the pool; after a timeout, a throw or an
+ * engine error the context is discarded (module state may be inconsistent) and a new one is created on a
+ * later call.
+ *
+ * <p>Module-level state is per context, and there are several contexts: scripts must not keep state
+ * between calls. Thread-safe; {@link #invoke} blocks the calling thread (meant for virtual threads).
+ */
+public final class ScriptVersion implements CompileResult, AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(ScriptVersion.class.getName());
+
+    /** Which exported function to call. */
+    public enum Hook { ON_REQUEST, ON_RESPONSE }
+
+    private final ScriptEngine engine;
+    private final Path file;
+    private final String sha256;
+    private final Source source;
+    private final ScriptOptions options;
+    private final Phase phase;
+    private final boolean hasOnResponse;
+    private final Semaphore permits;
+    private final ArrayBlockingQueue<ModuleInstance> idle;
+    private final AtomicLong created = new AtomicLong();
+    private final AtomicLong discarded = new AtomicLong();
+    private volatile boolean closed;
+
+    private ScriptVersion(ScriptEngine engine, Path file, String sha256, Source source, ScriptOptions options,
+                          ModuleInstance first) {
+        this.engine = engine;
+        this.file = file;
+        this.sha256 = sha256;
+        this.source = source;
+        this.options = options;
+        this.phase = first.phase;
+        this.hasOnResponse = first.onResponse != null;
+        this.permits = new Semaphore(options.poolSize(), true);
+        this.idle = new ArrayBlockingQueue<>(options.poolSize());
+        this.idle.add(first);
+        this.created.set(1);
+    }
+
+    static CompileResult create(ScriptEngine engine, Path file, String sha256, Source source, ScriptOptions options) {
+        ModuleInstance first;
+        try {
+            first = load(engine, source, options);
+        } catch (LoadFailure f) {
+            return f.error(file);
+        }
+        ScriptVersion v = new ScriptVersion(engine, file, sha256, source, options, first);
+        LOG.fine(() -> "compiled " + v);
+        return v;
+    }
+
+    private static ModuleInstance load(ScriptEngine engine, Source source, ScriptOptions options) throws LoadFailure {
+        Context context;
+        try {
+            context = engine.newContext();
+        } catch (RuntimeException e) {
+            throw new LoadFailure(0, 0, "cannot create a script context: " + e, e, ScriptResult.Kind.INTERNAL);
+        }
+        Watchdog.Ticket ticket = engine.watchdog().arm(context, options.initTimeout());
+        try {
+            ModuleInstance m = ModuleInstance.load(context, source);
+            if (!ticket.disarm()) {
+                throw LoadFailure.timeout(options);
+            }
+            return m;
+        } catch (PolyglotException e) {
+            boolean inTime = ticket.disarm();
+            closeQuietly(context);
+            if (!inTime || e.isCancelled()) {
+                throw LoadFailure.timeout(options);
+            }
+            SourceSection at = location(e);
+            throw new LoadFailure(at == null ? 0 : at.getStartLine(),
+                    at == null || !at.hasColumns() ? 0 : at.getStartColumn(), e.getMessage(), e,
+                    e.isInternalError() ? ScriptResult.Kind.INTERNAL : ScriptResult.Kind.SCRIPT_ERROR);
+        } catch (ModuleInstance.InvalidModule e) {
+            ticket.disarm();
+            closeQuietly(context);
+            throw new LoadFailure(0, 0, e.getMessage(), e, ScriptResult.Kind.SCRIPT_ERROR);
+        } catch (RuntimeException e) {
+            ticket.disarm();
+            closeQuietly(context);
+            throw new LoadFailure(0, 0, "internal error: " + e, e, ScriptResult.Kind.INTERNAL);
+        }
+    }
+
+    /** {@link #invoke(Hook, Function, Object...)} ignoring the return value. */
+    public ScriptResult<Void> invoke(Hook hook, Object... args) {
+        return invoke(hook, v -> null, args);
+    }
+
+    /**
+     * Calls {@code onRequest} or {@code onResponse} with {@code args} (binding objects, see {@link JsRequest},
+     * {@link JsContext}). {@code convert} runs on the return value while the context is still held and
+     * within the budget; it must not keep the {@link Value}. Blocks up to {@code borrowWait} for a context,
+     * plus module evaluation if one must be created, plus the call's time budget. Never throws for script
+     * faults. A version without {@code onResponse} answers {@code Ok(null)} for {@link Hook#ON_RESPONSE}
+     * without running anything.
+     */
+    public <T> ScriptResult<T> invoke(Hook hook, Function<Value, T> convert, Object... args) {
+        if (hook == Hook.ON_RESPONSE && !hasOnResponse) {
+            return new ScriptResult.Ok<>(null);
+        }
+        if (closed) {
+            return new ScriptResult.Failure<>(ScriptResult.Kind.CLOSED, this + " is closed", null);
+        }
+        try {
+            if (!permits.tryAcquire(options.borrowWait().toNanos(), TimeUnit.NANOSECONDS)) {
+                return new ScriptResult.Failure<>(ScriptResult.Kind.BUSY, "no free context for " + this
+                        + " within " + options.borrowWait().toMillis() + " ms (pool size " + options.poolSize() + ")", null);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new ScriptResult.Failure<>(ScriptResult.Kind.INTERNAL, "interrupted waiting for a context", e);
+        }
+        try {
+            ModuleInstance m = idle.poll();
+            if (m == null) {
+                try {
+                    m = load(engine, source, options);
+                    created.incrementAndGet();
+                } catch (LoadFailure f) {
+                    return new ScriptResult.Failure<>(f.kind, "cannot set up a context for " + this + ": "
+                            + f.error(file), f.getCause());
+                }
+            }
+            return call(m, hook, convert, args);
+        } finally {
+            permits.release();
+        }
+    }
+
+    private <T> ScriptResult<T> call(ModuleInstance m, Hook hook, Function<Value, T> convert, Object[] args) {
+        boolean keep = false;
+        Watchdog.Ticket ticket = engine.watchdog().arm(m.context, options.timeout());
+        try {
+            Value fn = hook == Hook.ON_REQUEST ? m.onRequest : m.onResponse;
+            T value = convert.apply(fn.execute(args));
+            if (ticket.disarm()) {
+                keep = true;
+                return new ScriptResult.Ok<>(value);
+            }
+            return timeout(hook, null);
+        } catch (PolyglotException e) {
+            boolean inTime = ticket.disarm();
+            if (!inTime) {
+                return timeout(hook, e);
+            }
+            if (e.isCancelled()) {
+                return new ScriptResult.Failure<>(ScriptResult.Kind.CLOSED, this + " was closed", e);
+            }
+            return new ScriptResult.Failure<>(e.isInternalError() ? ScriptResult.Kind.INTERNAL
+                    : ScriptResult.Kind.SCRIPT_ERROR, describe(hook, e), e);
+        } catch (RuntimeException e) {
+            boolean inTime = ticket.disarm();
+            if (!inTime) {
+                return timeout(hook, e);
+            }
+            return new ScriptResult.Failure<>(ScriptResult.Kind.INTERNAL, this + " " + hookName(hook)
+                    + ": " + e, e);
+        } finally {
+            if (keep && !closed) {
+                idle.offer(m);
+                if (closed) {
+                    drain();
+                }
+            } else {
+                m.close();
+                discarded.incrementAndGet();
+            }
+        }
+    }
+
+    private <T> ScriptResult<T> timeout(Hook hook, Throwable cause) {
+        return new ScriptResult.Failure<>(ScriptResult.Kind.TIMEOUT, this + " " + hookName(hook)
+                + " exceeded its time budget of " + options.timeout().toMillis() + " ms", cause);
+    }
+
+    private String describe(Hook hook, PolyglotException e) {
+        StringBuilder sb = new StringBuilder().append(this).append(' ').append(hookName(hook)).append(": ");
+        sb.append(e.isHostException() ? e.asHostException().toString() : e.getMessage());
+        SourceSection at = location(e);
+        if (at != null) {
+            sb.append(" (").append(file.getFileName()).append(':').append(at.getStartLine());
+            if (at.hasColumns()) {
+                sb.append(':').append(at.getStartColumn());
+            }
+            sb.append(')');
+        }
+        for (PolyglotException.StackFrame f : e.getPolyglotStackTrace()) {
+            if (f.isGuestFrame()) {
+                sb.append("\n    at ").append(f);
+            }
+        }
+        return sb.toString();
+    }
+
+    private static SourceSection location(PolyglotException e) {
+        SourceSection at = e.getSourceLocation();
+        if (at != null) {
+            return at;
+        }
+        for (PolyglotException.StackFrame f : e.getPolyglotStackTrace()) {
+            if (f.isGuestFrame() && f.getSourceLocation() != null) {
+                return f.getSourceLocation();
+            }
+        }
+        return null;
+    }
+
+    private static String hookName(Hook hook) {
+        return hook == Hook.ON_REQUEST ? "onRequest" : "onResponse";
+    }
+
+    /** The script file this version was compiled from. */
+    public Path file() {
+        return file;
+    }
+
+    /** Lower-case hex SHA-256 of the file's bytes. */
+    public String sha256() {
+        return sha256;
+    }
+
+    /** The first 12 hex digits of {@link #sha256()}, for logs and span names. */
+    public String shortHash() {
+        return sha256.substring(0, 12);
+    }
+
+    /** The phase the default export declares. */
+    public Phase phase() {
+        return phase;
+    }
+
+    /** Whether the default export has an {@code onResponse} function. */
+    public boolean hasOnResponse() {
+        return hasOnResponse;
+    }
+
+    /** The limits this version runs with. */
+    public ScriptOptions options() {
+        return options;
+    }
+
+    /** Contexts created so far (including replacements). */
+    public long contextsCreated() {
+        return created.get();
+    }
+
+    /** Contexts discarded after a timeout or failure. */
+    public long contextsDiscarded() {
+        return discarded.get();
+    }
+
+    /**
+     * Closes idle contexts now and in-use ones when their call returns; later {@link #invoke} calls answer
+     * {@link ScriptResult.Kind#CLOSED}. Idempotent.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        drain();
+    }
+
+    private void drain() {
+        ModuleInstance m;
+        while ((m = idle.poll()) != null) {
+            m.close();
+        }
+    }
+
+    private static void closeQuietly(Context c) {
+        try {
+            c.close(true);
+        } catch (RuntimeException e) {
+            // already closed by the watchdog
+        }
+    }
+
+    /** {@code file@shorthash}, e.g. {@code orders-tenant.js@3f2a9c01b7de}. */
+    @Override
+    public String toString() {
+        return file.getFileName() + "@" + shortHash();
+    }
+
+    /** A context could not be set up; carries what {@link ScriptError} needs. */
+    private static final class LoadFailure extends Exception {
+        final int line;
+        final int column;
+        final ScriptResult.Kind kind;
+
+        LoadFailure(int line, int column, String message, Throwable cause, ScriptResult.Kind kind) {
+            super(message, cause, false, false);
+            this.line = line;
+            this.column = column;
+            this.kind = kind;
+        }
+
+        static LoadFailure timeout(ScriptOptions options) {
+            return new LoadFailure(0, 0, "module evaluation exceeded " + options.initTimeout().toMillis() + " ms",
+                    null, ScriptResult.Kind.TIMEOUT);
+        }
+
+        ScriptError error(Path file) {
+            return new ScriptError(file, line, column, getMessage());
+        }
+    }
+}
