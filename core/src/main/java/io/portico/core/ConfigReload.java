@@ -86,7 +86,7 @@ public final class ConfigReload implements AutoCloseable {
         watcher.watch(next.watchedDirectories());
         GatewayConfig current = gateway.config();
         if (next.withRestartOnly(current).equals(current)) {
-            if (sameRestartOnly(next, current)) {
+            if (next.restartOnlyChanges(current).isEmpty()) {
                 LOG.fine("configuration files changed, but the configuration did not");
             } else {
                 LOG.warning("configuration: only sections that need a restart changed (server, admin, demo, "
@@ -104,11 +104,6 @@ public final class ConfigReload implements AutoCloseable {
         }
         status = new Status(Instant.now(), true, List.of());
         return true;
-    }
-
-    private static boolean sameRestartOnly(GatewayConfig a, GatewayConfig b) {
-        return a.server().equals(b.server()) && a.admin().equals(b.admin()) && a.demo().equals(b.demo())
-                && a.plugins().equals(b.plugins()) && a.scripts().equals(b.scripts());
     }
 
     @Override

@@ -16,7 +16,6 @@ import io.portico.core.server.Snapshot;
 import io.portico.core.upstream.Upstreams;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -192,22 +191,7 @@ public final class Gateway {
             return List.of();
         }
         GatewayConfig current = config;
-        List<String> restart = new ArrayList<>();
-        if (!current.server().equals(next.server())) {
-            restart.add("server");
-        }
-        if (!current.admin().equals(next.admin())) {
-            restart.add("admin");
-        }
-        if (!current.demo().equals(next.demo())) {
-            restart.add("demo");
-        }
-        if (!current.plugins().equals(next.plugins())) {
-            restart.add("plugins");
-        }
-        if (!current.scripts().equals(next.scripts())) {
-            restart.add("scripts");
-        }
+        List<String> restart = current.restartOnlyChanges(next);
         RouteTable routes = RouteTable.of(next.routes());
         // new filter instances, created before anything changes; a ChainException leaves the old config serving
         // (a factory of another plugin version than the one next was bound to fails here too: the reload that
@@ -239,7 +223,7 @@ public final class Gateway {
             LOG.warning(() -> "configuration: changes to " + String.join(", ", restart)
                     + " take effect only after a restart; the running values are kept");
         }
-        return List.copyOf(restart);
+        return restart;
     }
 
     /**

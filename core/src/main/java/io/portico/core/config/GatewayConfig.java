@@ -68,6 +68,31 @@ public record GatewayConfig(Path source,
      * This configuration with the sections that only a restart can change ({@code server}, {@code admin},
      * {@code plugins}, {@code scripts}, {@code demo}) taken from {@code running}.
      */
+    /**
+     * The top-level sections that only a restart can change ({@code server}, {@code admin}, {@code demo},
+     * {@code plugins}, {@code scripts}) and that differ between this configuration and {@code other}, in that
+     * order; empty when none does.
+     */
+    public List<String> restartOnlyChanges(GatewayConfig other) {
+        List<String> changed = new java.util.ArrayList<>();
+        if (!server.equals(other.server)) {
+            changed.add("server");
+        }
+        if (!admin.equals(other.admin)) {
+            changed.add("admin");
+        }
+        if (!demo.equals(other.demo)) {
+            changed.add("demo");
+        }
+        if (!plugins.equals(other.plugins)) {
+            changed.add("plugins");
+        }
+        if (!scripts.equals(other.scripts)) {
+            changed.add("scripts");
+        }
+        return List.copyOf(changed);
+    }
+
     public GatewayConfig withRestartOnly(GatewayConfig running) {
         return new GatewayConfig(source, running.server, running.admin, running.plugins, running.scripts,
                 running.demo, upstreams, filters, routes, includedFiles, includeDirectories);

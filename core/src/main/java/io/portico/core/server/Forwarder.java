@@ -182,24 +182,20 @@ final class Forwarder {
             }
             Target next = null;
             boolean refused = failure != null && failure.kind() == UpstreamFailure.Kind.CIRCUIT_OPEN;
-            if (refused) {
-                // nothing was sent: any request may go to another target, at no cost to the retry budget
-                if (tried == null) {
-                    tried = new HashSet<>(4);
-                }
-                tried.add(target);
-                next = upstream.pickRetry(tried);
-                if (next != null && tried.contains(next)) {
-                    next = null;
-                }
-            } else if (retriesLeft > 0 && replayable && retryableOutcome(upstreamRes, failure)
-                    && (idempotent || (failure != null && (body == null || failure.nothingSent())))) {
+            boolean retry = retriesLeft > 0 && replayable && retryableOutcome(upstreamRes, failure)
+                    && (idempotent || (failure != null && (body == null || failure.nothingSent())));
+            if (refused || retry) {
                 if (tried == null) {
                     tried = new HashSet<>(4); // Target equality is identity
                 }
                 tried.add(target);
                 next = upstream.pickRetry(tried);
-                if (next != null && !upstream.retryBudget().tryRetry()) {
+                if (refused) {
+                    // nothing was sent: any request may go to another target, at no cost to the retry budget
+                    if (next != null && tried.contains(next)) {
+                        next = null;
+                    }
+                } else if (next != null && !upstream.retryBudget().tryRetry()) {
                     next = null;
                 }
             }
