@@ -7,6 +7,11 @@ import java.util.Objects;
  * Keys compare by identity: create each one once, as a {@code static final} constant of the filter that owns
  * it, and share the constant.
  *
+ * <p>Scripts see attributes by name ({@code ctx.attributes.tenant}). A value a script sets is stored under the
+ * existing key of that name, or under a new {@code Object}-typed key; {@link Exchange#attribute(AttributeKey)}
+ * finds such a value with any key of the same name whose type accepts it (script strings are {@code String},
+ * numbers {@code Double} or {@code Long}, booleans {@code Boolean}).
+ *
  * @param <T> the value type
  */
 public final class AttributeKey<T> {

@@ -27,6 +27,19 @@ public interface Exchange {
      */
     String clientIp();
 
+    /** The name of the upstream the request goes to: the route's, unless a filter re-targeted it. */
+    String upstream();
+
+    /**
+     * Sends the request to another configured upstream instead of the route's (A/B tests, tenant routing).
+     * The path sent is the one the route produced (see {@link Request#upstreamPath()}); the new upstream's
+     * balancer, health, retries and timeouts apply.
+     *
+     * @throws IllegalArgumentException when no upstream has that name
+     * @throws IllegalStateException    outside {@code onRequest}
+     */
+    void upstream(String name);
+
     /** The request as it will be sent upstream; filters may change it in {@code onRequest}. */
     Request request();
 

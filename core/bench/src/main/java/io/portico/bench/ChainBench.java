@@ -83,7 +83,12 @@ public class ChainBench {
     /** The least an exchange can be: no request view is used by these filters. */
     static final class BenchExchange extends ExchangeBase {
         BenchExchange() {
-            super("req-1", "route");
+            super("req-1", "route", "upstream");
+        }
+
+        @Override
+        protected boolean upstreamExists(String name) {
+            return name.startsWith("upstream");
         }
 
         @Override

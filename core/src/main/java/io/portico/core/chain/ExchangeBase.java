@@ -25,6 +25,7 @@ public abstract class ExchangeBase implements Exchange {
 
     private final String requestId;
     private final String routeId;
+    private String upstream;
     private Stage stage = Stage.REQUEST;
     private Consumer consumer;
     private Map<AttributeKey<?>, Object> attributes;
@@ -34,9 +35,32 @@ public abstract class ExchangeBase implements Exchange {
     /** Filters whose onResponse must not be called (they failed open or closed); null when none. */
     boolean[] skipResponse;
 
-    protected ExchangeBase(String requestId, String routeId) {
+    /**
+     * @param upstream the route's upstream (where the request goes unless a filter re-targets it)
+     */
+    protected ExchangeBase(String requestId, String routeId, String upstream) {
         this.requestId = Objects.requireNonNull(requestId, "requestId");
         this.routeId = Objects.requireNonNull(routeId, "routeId");
+        this.upstream = Objects.requireNonNull(upstream, "upstream");
+    }
+
+    /** Whether an upstream named {@code name} exists in the configuration this request runs on. */
+    protected abstract boolean upstreamExists(String name);
+
+    @Override
+    public final String upstream() {
+        return upstream;
+    }
+
+    @Override
+    public final void upstream(String name) {
+        if (stage != Stage.REQUEST) {
+            throw new IllegalStateException("the upstream can be changed only in onRequest");
+        }
+        if (name == null || !upstreamExists(name)) {
+            throw new IllegalArgumentException("no upstream named '" + name + "'");
+        }
+        this.upstream = name;
     }
 
     @Override
@@ -68,12 +92,79 @@ public abstract class ExchangeBase implements Exchange {
         this.consumer = Objects.requireNonNull(consumer, "consumer");
     }
 
+    /**
+     * {@inheritDoc} A value stored under another key of the same name (a script's, see
+     * {@link #attributeNamed(String, Object)}) is found too when {@code key}'s type accepts it.
+     */
     @Override
     public final <T> Optional<T> attribute(AttributeKey<T> key) {
         if (attributes == null) {
             return Optional.empty();
         }
-        return Optional.ofNullable(key.type().cast(attributes.get(key)));
+        Object v = attributes.get(key);
+        if (v == null) {
+            for (Map.Entry<AttributeKey<?>, Object> e : attributes.entrySet()) {
+                if (e.getKey().name().equals(key.name()) && key.type().isInstance(e.getValue())) {
+                    return Optional.of(key.type().cast(e.getValue()));
+                }
+            }
+            return Optional.empty();
+        }
+        return Optional.of(key.type().cast(v));
+    }
+
+    /** The value of the attribute called {@code name} (under whichever key), or null. For script bindings. */
+    public final Object attributeNamed(String name) {
+        if (attributes != null) {
+            for (Map.Entry<AttributeKey<?>, Object> e : attributes.entrySet()) {
+                if (e.getKey().name().equals(name)) {
+                    return e.getValue();
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Stores {@code value} as the attribute called {@code name}: under the existing key of that name when
+     * there is one (its type must accept the value), else under a new {@code Object}-typed key. A null value
+     * removes the attribute. For script bindings.
+     *
+     * @throws IllegalArgumentException when an existing key's type does not accept the value
+     */
+    public final void attributeNamed(String name, Object value) {
+        Objects.requireNonNull(name, "name");
+        AttributeKey<?> key = null;
+        if (attributes != null) {
+            for (AttributeKey<?> k : attributes.keySet()) {
+                if (k.name().equals(name)) {
+                    key = k;
+                    break;
+                }
+            }
+        }
+        if (value == null) {
+            if (key != null) {
+                attributes.remove(key);
+            }
+            return;
+        }
+        if (key != null && !key.type().isInstance(value)) {
+            throw new IllegalArgumentException("attribute '" + name + "' holds a " + key.type().getSimpleName()
+                    + ", not a " + value.getClass().getSimpleName());
+        }
+        if (attributes == null) {
+            attributes = new IdentityHashMap<>(4);
+        }
+        attributes.put(key != null ? key : AttributeKey.of(name, Object.class), value);
+    }
+
+    /** The names of the attributes set so far, in no particular order. For script bindings. */
+    public final java.util.List<String> attributeNames() {
+        if (attributes == null) {
+            return java.util.List.of();
+        }
+        return attributes.keySet().stream().map(AttributeKey::name).distinct().toList();
     }
 
     @Override

@@ -120,7 +120,8 @@ final class GatewayHandler implements Handler {
      */
     private void filtered(ServerRequest req, ServerResponse res, Snapshot current, RouteMatch match, String path,
                           String requestId, FilterChain chain) {
-        HelidonExchange ex = new HelidonExchange(req, match, path, requestId, forwarding, maxBodySize);
+        HelidonExchange ex = new HelidonExchange(req, match, path, requestId, forwarding, maxBodySize,
+                current.upstreams());
         try {
             if (!ChainExecutor.onRequest(chain, ex)) {
                 ChainExecutor.onResponse(chain, ex);
@@ -138,7 +139,8 @@ final class GatewayHandler implements Handler {
 
     private void pickAndForward(ServerRequest req, ServerResponse res, Snapshot current, RouteMatch match,
                                 String requestId, FilterChain chain, HelidonExchange ex) {
-        Upstream upstream = current.upstreams().get(match.route().config().upstream());
+        // a filter may have re-targeted the request (Exchange.upstream(name) checked that the name exists)
+        Upstream upstream = current.upstreams().get(ex == null ? match.route().config().upstream() : ex.upstream());
         Target target = upstream.pick(new HelidonPickContext(req));
         if (target == null) {
             long retryAfter = upstream.retryAfterSeconds();

@@ -5,6 +5,7 @@ import io.portico.core.chain.ExchangeBase;
 import io.portico.core.config.Cidr;
 import io.portico.core.route.PercentCodec;
 import io.portico.core.route.RouteMatch;
+import io.portico.core.upstream.Upstreams;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -23,16 +24,23 @@ final class HelidonExchange extends ExchangeBase {
     private final RouteMatch match;
     private final Forwarding forwarding;
     private final ExchangeRequest request;
+    private final Upstreams upstreams;
     private Map<String, String> pathParams;
     private String clientIp;
 
     HelidonExchange(ServerRequest req, RouteMatch match, String path, String requestId, Forwarding forwarding,
-                    long maxBodySize) {
-        super(requestId, match.route().config().id());
+                    long maxBodySize, Upstreams upstreams) {
+        super(requestId, match.route().config().id(), match.route().config().upstream());
+        this.upstreams = upstreams;
         this.req = req;
         this.match = match;
         this.forwarding = forwarding;
         this.request = new ExchangeRequest(req, path, match.upstreamPath(), maxBodySize);
+    }
+
+    @Override
+    protected boolean upstreamExists(String name) {
+        return upstreams.get(name) != null;
     }
 
     @Override

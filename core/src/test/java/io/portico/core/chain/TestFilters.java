@@ -107,8 +107,13 @@ final class TestFilters {
         }
 
         FakeExchange(BufferedBody body) {
-            super("req-1", "route-1");
+            super("req-1", "route-1", "upstream-1");
             this.body = body;
+        }
+
+        @Override
+        protected boolean upstreamExists(String name) {
+            return name.startsWith("upstream");
         }
 
         @Override

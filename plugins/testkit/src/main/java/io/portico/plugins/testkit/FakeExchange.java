@@ -17,6 +17,8 @@ public final class FakeExchange implements Exchange {
     private final FakeRequest request;
     private String requestId = "req-1";
     private String routeId = "route-1";
+    private String upstream = "upstream-1";
+    private java.util.Set<String> upstreams;
     private String clientIp = "203.0.113.7";
     private Map<String, String> pathParams = Map.of();
     private FakeResponse response;
@@ -47,6 +49,12 @@ public final class FakeExchange implements Exchange {
         return this;
     }
 
+    /** Declares the upstreams that exist (by default any name is accepted by {@link #upstream(String)}). */
+    public FakeExchange upstreams(String... names) {
+        this.upstreams = java.util.Set.of(names);
+        return this;
+    }
+
     /** Sets the response (as the gateway does before {@code onResponse}). */
     public FakeExchange response(FakeResponse response) {
         this.response = response;
@@ -61,6 +69,22 @@ public final class FakeExchange implements Exchange {
     @Override
     public String routeId() {
         return routeId;
+    }
+
+    @Override
+    public String upstream() {
+        return upstream;
+    }
+
+    @Override
+    public void upstream(String name) {
+        if (response != null) {
+            throw new IllegalStateException("the upstream can be changed only in onRequest");
+        }
+        if (name == null || (upstreams != null && !upstreams.contains(name))) {
+            throw new IllegalArgumentException("no upstream named '" + name + "'");
+        }
+        this.upstream = name;
     }
 
     @Override
