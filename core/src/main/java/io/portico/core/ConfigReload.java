@@ -1,5 +1,7 @@
 package io.portico.core;
 
+import io.portico.core.chain.ChainException;
+
 import io.portico.core.config.ConfigError;
 import io.portico.core.config.ConfigException;
 import io.portico.core.config.ConfigLoader;
@@ -70,6 +72,15 @@ public final class ConfigReload implements AutoCloseable {
      * @return whether a new configuration was applied
      */
     public synchronized boolean reload() {
+        return reload(false);
+    }
+
+    /**
+     * Like {@link #reload()}; with {@code rebuild}, a configuration equal to the one in effect is applied
+     * anyway (its filter chains are built anew), for changes outside the file that filters depend on, such
+     * as a script that changed phase or became loadable.
+     */
+    public synchronized boolean reload(boolean rebuild) {
         GatewayConfig next;
         try {
             next = loader.load(file);
@@ -85,7 +96,7 @@ public final class ConfigReload implements AutoCloseable {
         }
         watcher.watch(next.watchedDirectories());
         GatewayConfig current = gateway.config();
-        if (next.withRestartOnly(current).equals(current)) {
+        if (!rebuild && next.withRestartOnly(current).equals(current)) {
             if (next.restartOnlyChanges(current).isEmpty()) {
                 LOG.fine("configuration files changed, but the configuration did not");
             } else {
@@ -97,6 +108,14 @@ public final class ConfigReload implements AutoCloseable {
         }
         try {
             gateway.apply(next);
+        } catch (ChainException e) {
+            // a filter refused its settings, or a script is missing or broken: errors name file and line
+            List<ConfigError> errors = e.errors().stream()
+                    .map(m -> new ConfigError(file.toString(), 0, "", m)).toList();
+            status = new Status(Instant.now(), false, errors);
+            LOG.severe("configuration NOT reloaded, the previous one keeps serving: " + e.errors().size()
+                    + " error(s)\n  " + String.join("\n  ", e.errors()));
+            return false;
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "configuration NOT reloaded: applying it failed; the previous one keeps serving", e);
             status = new Status(Instant.now(), false, List.of());

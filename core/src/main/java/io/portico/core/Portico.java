@@ -1,11 +1,14 @@
 package io.portico.core;
 
+import io.portico.core.chain.ChainBuilder;
 import io.portico.core.chain.ChainException;
 import io.portico.core.config.ConfigError;
 import io.portico.core.config.ConfigException;
 import io.portico.core.config.ConfigLoader;
 import io.portico.core.config.GatewayConfig;
 import io.portico.core.plugin.PluginHost;
+import io.portico.core.script.ScriptFilterFactory;
+import io.portico.core.script.ScriptLibrary;
 
 import io.helidon.logging.common.LogConfig;
 
@@ -13,11 +16,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.Logger;
@@ -84,6 +87,7 @@ public final class Portico {
 
     /** Held so its level sticks (JUL keeps loggers weakly). */
     private static final java.util.logging.Logger PLUGIN_LOG = java.util.logging.Logger.getLogger("io.portico.core.plugin");
+    private static final java.util.logging.Logger SCRIPT_LOG = java.util.logging.Logger.getLogger("io.portico.core.script");
 
     private static int serve(String[] args, PrintStream err) {
         Path config = Path.of("conf/portico.yaml");
@@ -97,30 +101,35 @@ public final class Portico {
                 return EXIT_INVALID;
             }
         }
-        PluginHost plugins = openPlugins(config, err);
+        ScriptLibrary scripts = new ScriptLibrary(ConfigDirectories.scripts(config, System::getenv));
+        PluginHost plugins = openPlugins(config, scripts, err);
         if (plugins == null) {
+            scripts.close();
             return EXIT_FAILURE;
         }
+        Runnable closeFilters = () -> {
+            plugins.close();
+            scripts.close();
+        };
         GatewayConfig cfg;
         ConfigLoader loader = loader(plugins);
         try {
             cfg = loader.load(config);
         } catch (ConfigException e) {
             printErrors(e, err);
-            plugins.close();
+            closeFilters.run();
             return EXIT_INVALID;
         }
         Gateway gateway;
         try {
             gateway = Gateway.start(cfg, plugins.registry());
         } catch (ChainException e) {
-            e.errors().forEach(err::println);
-            err.println(e.errors().size() + (e.errors().size() == 1 ? " error" : " errors") + " in configuration");
-            plugins.close();
+            printErrors(e, err);
+            closeFilters.run();
             return EXIT_INVALID;
         } catch (IllegalStateException e) {
             err.println("portico: " + e.getMessage());
-            plugins.close();
+            closeFilters.run();
             return EXIT_FAILURE;
         }
         gateway.watchConfig(config, loader);
@@ -131,15 +140,23 @@ public final class Portico {
                 reload.reload();
             }
         });
+        // a script that became (un)usable or changed phase: rebuild the chains even if the file is unchanged
+        scripts.watch(() -> {
+            ConfigReload reload = gateway.reload();
+            if (reload != null) {
+                reload.reload(true);
+            }
+        });
         LOG.info(() -> "Portico " + version() + " serving on http://" + cfg.server().host() + ":" + gateway.port()
                 + " with " + cfg.routes().size() + " route(s), " + cfg.upstreams().size() + " upstream(s), "
-                + plugins.registry().types().size() + " plugin filter type(s) from " + plugins.dir()
+                + plugins.registry().types().size() + " filter type(s) (plugins from " + plugins.dir()
+                + ", scripts from " + scripts.dir() + ")"
                 + (cfg.demo().enabled() ? "; demo upstream on " + cfg.demo().host() + ":" + cfg.demo().port() : ""));
         CountDownLatch stopped = new CountDownLatch(1);
         Shutdown.onSignal(() -> {
             LOG.info("shutting down: draining requests in flight (up to " + cfg.server().shutdownGrace() + ")");
             gateway.stop();
-            plugins.close();
+            closeFilters.run();
             LOG.info("stopped");
             stopped.countDown();
             System.exit(EXIT_OK);
@@ -152,29 +169,46 @@ public final class Portico {
         return EXIT_OK;
     }
 
+    /**
+     * Loads the configuration with the plugins and scripts it names and builds its filter chains (so a
+     * factory refusing its settings, a missing script or a script that does not compile is reported too),
+     * without starting anything.
+     */
     private static int validate(Path file, PrintStream out, PrintStream err) {
         // validate prints a verdict: the plugin host's load/unload lines are noise here (failures still show)
         PLUGIN_LOG.setLevel(java.util.logging.Level.WARNING);
-        PluginHost plugins = Files.isDirectory(PluginsDirectory.of(file, System::getenv))
-                ? openPlugins(file, err) : null;
+        SCRIPT_LOG.setLevel(java.util.logging.Level.WARNING);
+        ScriptLibrary scripts = new ScriptLibrary(ConfigDirectories.scripts(file, System::getenv));
+        PluginHost plugins = openPlugins(file, scripts, err);
+        if (plugins == null) {
+            scripts.close();
+            return EXIT_FAILURE;
+        }
         try {
-            (plugins == null ? ConfigLoader.withSystemEnv() : loader(plugins)).load(file);
+            GatewayConfig cfg = loader(plugins).load(file);
+            new ChainBuilder(plugins.registry(), cfg.server().maxBodySize()).build(cfg);
             out.println(file + ": valid");
             return EXIT_OK;
         } catch (ConfigException e) {
             printErrors(e, err);
             return EXIT_INVALID;
+        } catch (ChainException e) {
+            printErrors(e, err);
+            return EXIT_INVALID;
         } finally {
-            if (plugins != null) {
-                plugins.close();
-            }
+            plugins.close();
+            scripts.close();
         }
     }
 
-    /** Loads the plugins of {@code config}'s {@code plugins.dir}; null (reported) if that is impossible. */
-    private static PluginHost openPlugins(Path config, PrintStream err) {
+    /**
+     * Loads the plugins of {@code config}'s {@code plugins.dir}, beside the built-in {@code script} type of
+     * {@code scripts}; null (reported) if that is impossible.
+     */
+    private static PluginHost openPlugins(Path config, ScriptLibrary scripts, PrintStream err) {
         try {
-            return PluginHost.open(PluginsDirectory.of(config, System::getenv));
+            return PluginHost.open(ConfigDirectories.plugins(config, System::getenv),
+                    List.of(new ScriptFilterFactory(scripts)));
         } catch (IOException e) {
             err.println("portico: cannot create the plugin staging folder: " + e.getMessage());
             return null;
@@ -184,6 +218,11 @@ public final class Portico {
     /** A loader that binds filter entries to the config records of the loaded plugins' types. */
     private static ConfigLoader loader(PluginHost plugins) {
         return new ConfigLoader(plugins.registry(), System::getenv);
+    }
+
+    private static void printErrors(ChainException e, PrintStream err) {
+        e.errors().forEach(err::println);
+        err.println(e.errors().size() + (e.errors().size() == 1 ? " error" : " errors") + " in configuration");
     }
 
     private static void printErrors(ConfigException e, PrintStream err) {

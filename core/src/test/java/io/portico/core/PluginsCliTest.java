@@ -30,17 +30,17 @@ class PluginsCliTest {
     @Test
     void pluginsDirIsRelativeToTheConfigFolderAndReadsTheEnvironment() throws IOException {
         Path conf = write("conf/portico.yaml", "plugins: { dir: \"${PLUGS:../ext}\" }\nroutes: [ bogus ]\n");
-        assertThat(PluginsDirectory.of(conf, v -> null)).isEqualTo(dir.resolve("ext"));
-        assertThat(PluginsDirectory.of(conf, Map.of("PLUGS", "/opt/p")::get)).isEqualTo(Path.of("/opt/p"));
+        assertThat(ConfigDirectories.plugins(conf, v -> null)).isEqualTo(dir.resolve("ext"));
+        assertThat(ConfigDirectories.plugins(conf, Map.of("PLUGS", "/opt/p")::get)).isEqualTo(Path.of("/opt/p"));
     }
 
     @Test
     void pluginsDirDefaultsToPluginsBesideTheFile() throws IOException {
-        assertThat(PluginsDirectory.of(write("a.yaml", "server: { port: 1 }\n"), v -> null))
+        assertThat(ConfigDirectories.plugins(write("a.yaml", "server: { port: 1 }\n"), v -> null))
                 .isEqualTo(dir.resolve("plugins"));
-        assertThat(PluginsDirectory.of(write("b.yaml", ": : not yaml ["), v -> null))
+        assertThat(ConfigDirectories.plugins(write("b.yaml", ": : not yaml ["), v -> null))
                 .isEqualTo(dir.resolve("plugins"));
-        assertThat(PluginsDirectory.of(dir.resolve("missing.yaml"), v -> null)).isEqualTo(dir.resolve("plugins"));
+        assertThat(ConfigDirectories.plugins(dir.resolve("missing.yaml"), v -> null)).isEqualTo(dir.resolve("plugins"));
     }
 
     @Test

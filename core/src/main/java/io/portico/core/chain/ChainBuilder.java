@@ -2,6 +2,7 @@ package io.portico.core.chain;
 
 import io.portico.api.FilterFactory;
 import io.portico.api.GatewayFilter;
+import io.portico.api.Phase;
 import io.portico.core.config.FilterConfig;
 import io.portico.core.config.GatewayConfig;
 import io.portico.core.config.RouteConfig;
@@ -127,7 +128,8 @@ public final class ChainBuilder {
             errors.add(where + ": the factory of filter '" + c.type() + "' returned no filter");
             return null;
         }
-        return new FilterEntry(c.type(), factory.phase(), filter, c.onError(), c.before(), c.after(), where,
+        Phase phase = filter instanceof PhasedFilter own ? own.phase() : factory.phase();
+        return new FilterEntry(c.type(), phase, filter, c.onError(), c.before(), c.after(), where,
                 context, new FilterStats());
     }
 

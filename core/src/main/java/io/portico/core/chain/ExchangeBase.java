@@ -29,6 +29,7 @@ public abstract class ExchangeBase implements Exchange {
     private Stage stage = Stage.REQUEST;
     private Consumer consumer;
     private Map<AttributeKey<?>, Object> attributes;
+    private Map<Object, Object> filterState;
     private MutableResponse response;
     /** How many filters' onRequest was called (a prefix of the chain). */
     int ran;
@@ -179,6 +180,29 @@ public abstract class ExchangeBase implements Exchange {
     @Override
     public Span span() {
         return NoopSpan.INSTANCE;
+    }
+
+    /**
+     * What {@code owner} (a core filter instance) stored for this request with {@link #filterState(Object,
+     * Object)}, or null. Invisible to other filters and to scripts.
+     */
+    public final Object filterState(Object owner) {
+        return filterState == null ? null : filterState.get(owner);
+    }
+
+    /** Stores per-request state of a core filter (null removes it). */
+    public final void filterState(Object owner, Object value) {
+        if (filterState == null) {
+            if (value == null) {
+                return;
+            }
+            filterState = new IdentityHashMap<>(2);
+        }
+        if (value == null) {
+            filterState.remove(owner);
+        } else {
+            filterState.put(owner, value);
+        }
     }
 
     /** The stage the chain is in. */

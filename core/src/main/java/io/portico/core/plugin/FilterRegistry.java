@@ -32,14 +32,36 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class FilterRegistry implements FilterTypes, FilterFactoryLookup {
 
-    /** One registered type. */
+    /** One registered type; {@code owner} is null for a built-in type. */
     record Registration(FilterFactory<?> factory, LoadedPlugin owner) {
     }
 
-    private final AtomicReference<Map<String, Registration>> catalog = new AtomicReference<>(Map.of());
+    private final Map<String, Registration> builtins;
+    private final AtomicReference<Map<String, Registration>> catalog;
 
-    /** An empty registry; {@link PluginHost} fills it. */
+    /** A registry without built-in types; {@link PluginHost} fills it. */
     public FilterRegistry() {
+        this(List.of());
+    }
+
+    /**
+     * A registry that always has {@code builtins} (types of Portico itself, such as {@code script}); plugins
+     * cannot provide a type of the same name. {@link PluginHost} adds the plugins' types.
+     */
+    public FilterRegistry(List<FilterFactory<?>> builtins) {
+        Map<String, Registration> b = new HashMap<>();
+        for (FilterFactory<?> f : builtins) {
+            if (b.put(f.type(), new Registration(f, null)) != null) {
+                throw new IllegalArgumentException("duplicate built-in filter type '" + f.type() + "'");
+            }
+        }
+        this.builtins = Map.copyOf(b);
+        this.catalog = new AtomicReference<>(this.builtins);
+    }
+
+    /** Whether {@code type} is built into Portico (not provided by a plugin). */
+    public boolean builtin(String type) {
+        return builtins.containsKey(type);
     }
 
     /**
@@ -67,7 +89,7 @@ public final class FilterRegistry implements FilterTypes, FilterFactoryLookup {
     /** The id of the plugin providing {@code type}, or null. */
     public String pluginOf(String type) {
         Registration r = catalog.get().get(type);
-        return r == null ? null : r.owner().pluginId();
+        return r == null || r.owner() == null ? null : r.owner().pluginId();
     }
 
     /**
@@ -114,14 +136,16 @@ public final class FilterRegistry implements FilterTypes, FilterFactoryLookup {
 
     /** Replaces the catalog (host only). */
     void publish(Map<String, Registration> next) {
-        catalog.set(Map.copyOf(next));
+        Map<String, Registration> merged = new HashMap<>(next);
+        merged.putAll(builtins);
+        catalog.set(Map.copyOf(merged));
     }
 
     private static List<LoadedPlugin> owners(Map<String, Registration> c) {
         Map<LoadedPlugin, Boolean> seen = new IdentityHashMap<>();
         List<LoadedPlugin> out = new ArrayList<>();
         for (Registration r : c.values()) {
-            if (seen.put(r.owner(), Boolean.TRUE) == null) {
+            if (r.owner() != null && seen.put(r.owner(), Boolean.TRUE) == null) {
                 out.add(r.owner());
             }
         }

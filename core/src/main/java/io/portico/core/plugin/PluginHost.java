@@ -1,5 +1,7 @@
 package io.portico.core.plugin;
 
+import io.portico.api.FilterFactory;
+
 import io.portico.core.config.ConfigWatcher;
 
 import java.io.IOException;
@@ -66,14 +68,15 @@ public final class PluginHost implements AutoCloseable {
     private final Path dir;
     private final Path stagingRoot;
     private final PluginFileLoader loader;
-    private final FilterRegistry registry = new FilterRegistry();
+    private final FilterRegistry registry;
     private final Map<Path, FileEntry> files = new HashMap<>(); // under this
     private final List<LoadedPlugin> retiring = new ArrayList<>(); // under this
     private final Map<LoadedPlugin, Instant> since = new HashMap<>(); // under this
     private ConfigWatcher watcher; // under this
     private boolean closed; // under this
 
-    private PluginHost(Path dir, Path stagingRoot) {
+    private PluginHost(Path dir, Path stagingRoot, List<FilterFactory<?>> builtins) {
+        this.registry = new FilterRegistry(builtins);
         this.dir = dir.toAbsolutePath().normalize();
         this.stagingRoot = stagingRoot.toAbsolutePath().normalize();
         this.loader = new PluginFileLoader(this.stagingRoot);
@@ -86,13 +89,23 @@ public final class PluginHost implements AutoCloseable {
      * @throws IOException if the staging folder cannot be created
      */
     public static PluginHost open(Path dir) throws IOException {
-        return open(dir, Files.createTempDirectory("portico-plugins-"));
+        return open(dir, List.of());
+    }
+
+    /** Like {@link #open(Path)}, with filter types built into Portico that plugins cannot redefine. */
+    public static PluginHost open(Path dir, List<FilterFactory<?>> builtins) throws IOException {
+        return open(dir, Files.createTempDirectory("portico-plugins-"), builtins);
     }
 
     /** Like {@link #open(Path)}, staging into {@code stagingRoot} (created if needed; must be private to this host). */
     public static PluginHost open(Path dir, Path stagingRoot) throws IOException {
+        return open(dir, stagingRoot, List.of());
+    }
+
+    /** Like {@link #open(Path, Path)}, with built-in filter types. */
+    public static PluginHost open(Path dir, Path stagingRoot, List<FilterFactory<?>> builtins) throws IOException {
         Files.createDirectories(stagingRoot);
-        PluginHost host = new PluginHost(Objects.requireNonNull(dir, "dir"), stagingRoot);
+        PluginHost host = new PluginHost(Objects.requireNonNull(dir, "dir"), stagingRoot, builtins);
         if (!Files.isDirectory(host.dir)) {
             LOG.info("plugins.dir " + host.dir + " is not a directory: no plugins loaded");
         }
@@ -239,6 +252,12 @@ public final class PluginHost implements AutoCloseable {
 
     /** Why {@code candidate} may not be registered beside the other files' plugins, or null. */
     private String conflict(LoadedPlugin candidate, Path file) {
+        for (String type : candidate.types()) {
+            if (registry.builtin(type)) {
+                return "filter type '" + type + "' is built into Portico; plugin '" + candidate.pluginId() + "' ("
+                        + file.getFileName() + ") cannot provide it and is not registered";
+            }
+        }
         for (Map.Entry<Path, FileEntry> e : files.entrySet()) {
             LoadedPlugin other = e.getValue().active;
             if (e.getKey().equals(file) || other == null) {

@@ -28,6 +28,11 @@ public final class JsContext {
      * @param config     the shared read-only config view
      * @param mayRespond true for {@code onRequest}, false for {@code onResponse}
      */
+    public JsContext(io.portico.core.chain.ExchangeBase ex, JsConfig config, java.util.logging.Logger log,
+                     String scriptLabel, boolean mayRespond) {
+        this(config, mayRespond);
+    }
+
     public JsContext(JsConfig config, boolean mayRespond) {
         this.config = Objects.requireNonNull(config, "config");
         this.mayRespond = mayRespond;

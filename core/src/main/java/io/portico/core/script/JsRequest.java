@@ -18,6 +18,10 @@ public final class JsRequest {
     @HostAccess.Export
     public final JsHeaders headers;
 
+    public JsRequest(io.portico.core.chain.ExchangeBase ex) {
+        this(ex.request());
+    }
+
     public JsRequest(Request request) {
         this(request.method(), request.path(), new JsHeaders(request.headers()));
     }

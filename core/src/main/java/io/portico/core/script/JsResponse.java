@@ -15,6 +15,10 @@ public final class JsResponse {
     @HostAccess.Export
     public final JsHeaders headers;
 
+    public JsResponse(io.portico.core.chain.ExchangeBase ex) {
+        this(ex.response());
+    }
+
     public JsResponse(Response response) {
         this(response.status(), new JsHeaders(response.headers()));
     }

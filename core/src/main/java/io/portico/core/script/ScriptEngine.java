@@ -136,6 +136,18 @@ public final class ScriptEngine implements AutoCloseable {
         } catch (IOException e) {
             return new ScriptError(file, 0, 0, "cannot read: " + e);
         }
+        return compile(file, bytes, options);
+    }
+
+    /** {@link #compile(Path, ScriptOptions)} of content already read from {@code file}, with default options. */
+    public CompileResult compile(Path file, byte[] bytes) {
+        return compile(file, bytes, defaults);
+    }
+
+    /** {@link #compile(Path, ScriptOptions)} of content already read from {@code file} (named so in errors). */
+    public CompileResult compile(Path file, byte[] bytes, ScriptOptions options) {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(options, "options");
         String text;
         try {
             text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)

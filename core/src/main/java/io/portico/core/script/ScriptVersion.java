@@ -2,6 +2,7 @@ package io.portico.core.script;
 
 import io.portico.api.Phase;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +46,10 @@ public final class ScriptVersion implements CompileResult, AutoCloseable {
     private final ArrayBlockingQueue<ModuleInstance> idle;
     private final AtomicLong created = new AtomicLong();
     private final AtomicLong discarded = new AtomicLong();
+    private final ScriptStats stats = new ScriptStats();
+    /** Requests holding this version (see {@link #retain()}); -1 once closed by {@link #retire()}. */
+    private final java.util.concurrent.atomic.AtomicInteger pins = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile boolean retired;
     private volatile boolean closed;
 
     private ScriptVersion(ScriptEngine engine, Path file, String sha256, Source source, ScriptOptions options,
@@ -114,18 +119,35 @@ public final class ScriptVersion implements CompileResult, AutoCloseable {
         return invoke(hook, v -> null, args);
     }
 
+    /** {@link #invoke(Hook, Duration, Function, Object...)} with this version's {@link ScriptOptions#timeout()}. */
+    public <T> ScriptResult<T> invoke(Hook hook, Function<Value, T> convert, Object... args) {
+        return invoke(hook, options.timeout(), convert, args);
+    }
+
     /**
      * Calls {@code onRequest} or {@code onResponse} with {@code args} (binding objects, see {@link JsRequest},
      * {@link JsContext}). {@code convert} runs on the return value while the context is still held and
      * within the budget; it must not keep the {@link Value}. Blocks up to {@code borrowWait} for a context,
-     * plus module evaluation if one must be created, plus the call's time budget. Never throws for script
-     * faults. A version without {@code onResponse} answers {@code Ok(null)} for {@link Hook#ON_RESPONSE}
-     * without running anything.
+     * plus module evaluation if one must be created, plus the call's time budget {@code timeout}. Never
+     * throws for script faults. A version without {@code onResponse} answers {@code Ok(null)} for
+     * {@link Hook#ON_RESPONSE} without running anything.
+     *
+     * <p>When the function returns a promise (an {@code async} hook), the result is what it settled to: the
+     * engine runs the promise jobs before the call returns, and scripts have no timers or I/O, so a promise
+     * still pending then never settles and fails the call ({@link ScriptResult.Kind#SCRIPT_ERROR}), as does a
+     * rejection. Each call is recorded in {@link #stats()}.
      */
-    public <T> ScriptResult<T> invoke(Hook hook, Function<Value, T> convert, Object... args) {
+    public <T> ScriptResult<T> invoke(Hook hook, Duration timeout, Function<Value, T> convert, Object... args) {
         if (hook == Hook.ON_RESPONSE && !hasOnResponse) {
             return new ScriptResult.Ok<>(null);
         }
+        long start = System.nanoTime();
+        ScriptResult<T> r = invokeNow(hook, timeout, convert, args);
+        stats.record(System.nanoTime() - start, r);
+        return r;
+    }
+
+    private <T> ScriptResult<T> invokeNow(Hook hook, Duration timeout, Function<Value, T> convert, Object[] args) {
         if (closed) {
             return new ScriptResult.Failure<>(ScriptResult.Kind.CLOSED, this + " is closed", null);
         }
@@ -149,27 +171,36 @@ public final class ScriptVersion implements CompileResult, AutoCloseable {
                             + f.error(file), f.getCause());
                 }
             }
-            return call(m, hook, convert, args);
+            return call(m, hook, timeout, convert, args);
         } finally {
             permits.release();
         }
     }
 
-    private <T> ScriptResult<T> call(ModuleInstance m, Hook hook, Function<Value, T> convert, Object[] args) {
+    private <T> ScriptResult<T> call(ModuleInstance m, Hook hook, Duration timeout, Function<Value, T> convert,
+                                     Object[] args) {
         boolean keep = false;
-        Watchdog.Ticket ticket = engine.watchdog().arm(m.context, options.timeout());
+        Watchdog.Ticket ticket = engine.watchdog().arm(m.context, timeout);
         try {
             Value fn = hook == Hook.ON_REQUEST ? m.onRequest : m.onResponse;
-            T value = convert.apply(fn.execute(args));
+            Value returned = fn.execute(args);
+            Settled settled = returned.isNull() || !returned.canInvokeMember("then") ? null : settle(returned);
+            if (settled != null && !settled.fulfilled) {
+                if (!ticket.disarm()) {
+                    return timeout(hook, timeout, null);
+                }
+                return new ScriptResult.Failure<>(ScriptResult.Kind.SCRIPT_ERROR, settled.describe(this, hook), null);
+            }
+            T value = convert.apply(settled == null ? returned : settled.value);
             if (ticket.disarm()) {
                 keep = true;
                 return new ScriptResult.Ok<>(value);
             }
-            return timeout(hook, null);
+            return timeout(hook, timeout, null);
         } catch (PolyglotException e) {
             boolean inTime = ticket.disarm();
             if (!inTime) {
-                return timeout(hook, e);
+                return timeout(hook, timeout, e);
             }
             if (e.isCancelled()) {
                 return new ScriptResult.Failure<>(ScriptResult.Kind.CLOSED, this + " was closed", e);
@@ -179,7 +210,7 @@ public final class ScriptVersion implements CompileResult, AutoCloseable {
         } catch (RuntimeException e) {
             boolean inTime = ticket.disarm();
             if (!inTime) {
-                return timeout(hook, e);
+                return timeout(hook, timeout, e);
             }
             return new ScriptResult.Failure<>(ScriptResult.Kind.INTERNAL, this + " " + hookName(hook)
                     + ": " + e, e);
@@ -196,9 +227,56 @@ public final class ScriptVersion implements CompileResult, AutoCloseable {
         }
     }
 
-    private <T> ScriptResult<T> timeout(Hook hook, Throwable cause) {
+    private <T> ScriptResult<T> timeout(Hook hook, Duration budget, Throwable cause) {
         return new ScriptResult.Failure<>(ScriptResult.Kind.TIMEOUT, this + " " + hookName(hook)
-                + " exceeded its time budget of " + options.timeout().toMillis() + " ms", cause);
+                + " exceeded its time budget of " + budget.toMillis() + " ms", cause);
+    }
+
+    /**
+     * Waits for nothing: attaches callbacks to {@code promise}; the engine runs the pending promise jobs when
+     * this host call returns, so by then the callbacks ran if the promise can settle at all. A rejection with
+     * an error object is rethrown as the {@link PolyglotException} it carries (so host exceptions, e.g. a body
+     * over the limit, keep their type).
+     */
+    private static Settled settle(Value promise) {
+        Settled s = new Settled();
+        promise.invokeMember("then",
+                (org.graalvm.polyglot.proxy.ProxyExecutable) a -> {
+                    s.done = true;
+                    s.fulfilled = true;
+                    s.value = a.length > 0 ? a[0] : null;
+                    return null;
+                },
+                (org.graalvm.polyglot.proxy.ProxyExecutable) a -> {
+                    s.done = true;
+                    s.value = a.length > 0 ? a[0] : null;
+                    return null;
+                });
+        if (s.done && !s.fulfilled && s.value != null && s.value.isException()) {
+            s.value.throwException();
+        }
+        return s;
+    }
+
+    /** What a returned promise settled to. */
+    private static final class Settled {
+        boolean done;
+        boolean fulfilled;
+        Value value;
+
+        String describe(ScriptVersion v, Hook hook) {
+            String what = v + " " + hookName(hook) + ": ";
+            if (!done) {
+                return what + "returned a promise that never settles (scripts have no timers or I/O to wait for)";
+            }
+            String reason;
+            try {
+                reason = value == null ? "undefined" : value.toString();
+            } catch (RuntimeException e) {
+                reason = "(unprintable)";
+            }
+            return what + "rejected with " + (reason.length() > 500 ? reason.substring(0, 500) + "…" : reason);
+        }
     }
 
     private String describe(Hook hook, PolyglotException e) {
@@ -265,6 +343,44 @@ public final class ScriptVersion implements CompileResult, AutoCloseable {
     /** The limits this version runs with. */
     public ScriptOptions options() {
         return options;
+    }
+
+    /** Invocation counters and latency histogram of this version. */
+    public ScriptStats stats() {
+        return stats;
+    }
+
+    /**
+     * Pins this version for a request that will call it again later (its {@code onResponse}), so
+     * {@link #retire()} does not close it in between. Lock-free.
+     *
+     * @return false when it is already closed (use the current version instead)
+     */
+    public boolean retain() {
+        while (true) {
+            int n = pins.get();
+            if (n < 0) {
+                return false;
+            }
+            if (pins.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** Gives back one {@link #retain()}; closes the version if it was retired and this was the last pin. */
+    public void release() {
+        if (pins.decrementAndGet() == 0 && retired && pins.compareAndSet(0, -1)) {
+            close();
+        }
+    }
+
+    /** Closes this version as soon as no request holds it (now, when none does). Idempotent. */
+    public void retire() {
+        retired = true;
+        if (pins.compareAndSet(0, -1)) {
+            close();
+        }
     }
 
     /** Contexts created so far (including replacements). */
