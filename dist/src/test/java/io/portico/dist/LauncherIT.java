@@ -307,6 +307,140 @@ class LauncherIT {
         assertStopsWithZeroOnSigterm(gw);
     }
 
+    // ---- JVMCI (the optimizing JS runtime) ------------------------------------------------------------
+
+    /** The JDK line jvmci/'s jars were built for, as written by the build into jvmci/jdk-version. */
+    private static int jvmciJdkVersion(Path portico) throws IOException {
+        return Integer.parseInt(Files.readString(portico.resolve("jvmci/jdk-version"), StandardCharsets.UTF_8).strip());
+    }
+
+    @Test
+    void theDistributionShipsTheGraalCompilerJarsInJvmciNotInLib() throws Exception {
+        assertThat(jvmciJdkVersion(home)).isGreaterThanOrEqualTo(25);
+        for (String jar : JVMCI_JARS) {
+            try (var files = Files.list(home.resolve("jvmci"))) {
+                assertThat(files.map(f -> f.getFileName().toString()))
+                        .as("jvmci/" + jar + "-*.jar").anyMatch(n -> n.matches(Pattern.quote(jar) + "-[0-9][^/]*\\.jar"));
+            }
+            try (var files = Files.list(home.resolve("lib"))) {
+                assertThat(files.map(f -> f.getFileName().toString()))
+                        .as("lib/ must not hold " + jar).noneMatch(n -> n.matches(Pattern.quote(jar) + "-[0-9][^/]*\\.jar"));
+            }
+        }
+    }
+
+    @Test
+    void onTheJdkTheJarsAreForTheJvmGetsJvmciAndTheUpgradeModulePath() throws Exception {
+        int jarsFor = jvmciJdkVersion(home);
+        Assumptions.assumeTrue(Runtime.version().feature() == jarsFor,
+                () -> "this JDK is " + Runtime.version().feature() + ", jvmci/ is for " + jarsFor);
+        Launched gw = startAndServe(home, Map.of());
+        List<String> args = jvmArguments(gw);
+        assertThat(args).as(args.toString()).contains("-XX:+UnlockExperimentalVMOptions", "-XX:+EnableJVMCI",
+                "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow");
+        String upgrade = args.stream().filter(a -> a.startsWith("--upgrade-module-path=")).findFirst()
+                .orElseThrow(() -> new AssertionError("no --upgrade-module-path in " + args));
+        List<String> path = List.of(upgrade.substring("--upgrade-module-path=".length()).split(":"));
+        Path jvmci = home.resolve("jvmci").toRealPath();
+        assertThat(path).as(upgrade).hasSize(JVMCI_JARS.size()).allSatisfy(jar -> {
+            assertThat(Path.of(jar)).isRegularFile();
+            assertThat(Path.of(jar).getParent().toRealPath()).isEqualTo(jvmci);
+        });
+        assertThat(args).as("Java itself stays on C2").noneMatch(a -> a.contains("UseJVMCICompiler"));
+        // nothing extra on the happy path
+        assertThat(read(gw.out) + read(gw.err)).as(gw.output())
+                .doesNotContainPattern("(?m)^portico: ").doesNotContain("WARNING").doesNotContain("SEVERE");
+        assertStopsWithZeroOnSigterm(gw);
+    }
+
+    @Test
+    void portico_jvmciOffStartsWithoutJvmci() throws Exception {
+        Launched gw = startAndServe(home, Map.of("PORTICO_JVMCI", "off"));
+        assertNoJvmci(gw);
+        assertStopsWithZeroOnSigterm(gw);
+    }
+
+    @Test
+    void onAnotherJdkLineTheGatewayStartsWithoutJvmciAndServes() throws Exception {
+        Path copy = copyOfTheDistribution();
+        Files.writeString(copy.resolve("jvmci/jdk-version"), (Runtime.version().feature() + 1) + "\n",
+                StandardCharsets.UTF_8);
+        Launched gw = startAndServe(copy, Map.of());
+        assertNoJvmci(gw);
+        assertThat(read(gw.out) + read(gw.err)).as(gw.output()).doesNotContainPattern("(?m)^portico: ");
+        assertStopsWithZeroOnSigterm(gw);
+    }
+
+    /** Only compiler.jar on the upgrade path would stop the JVM; an incomplete jvmci/ is skipped, with a word. */
+    @Test
+    void anIncompleteJvmciFolderIsSkippedWithAMessage() throws Exception {
+        Path copy = copyOfTheDistribution();
+        Files.writeString(copy.resolve("jvmci/jdk-version"), Runtime.version().feature() + "\n", StandardCharsets.UTF_8);
+        try (var files = Files.list(copy.resolve("jvmci"))) {
+            for (Path f : files.filter(f -> f.getFileName().toString().startsWith("word-")).toList()) {
+                Files.delete(f);
+            }
+        }
+        Launched gw = startAndServe(copy, Map.of());
+        assertNoJvmci(gw);
+        assertThat(read(gw.err)).as(gw.output()).contains("portico: " + copy.resolve("jvmci").toRealPath() + " lacks word-*.jar;");
+        assertStopsWithZeroOnSigterm(gw);
+    }
+
+    private static final List<String> JVMCI_JARS = List.of("compiler", "collections", "word", "truffle-compiler");
+
+    /** Starts {@code portico}'s launcher on free ports and checks that it proxies to the demo upstream. */
+    private Launched startAndServe(Path portico, Map<String, String> env) throws Exception {
+        int[] ports = freePorts(3);
+        Path conf = Files.createDirectories(Files.createTempDirectory(tmp, "conf")).resolve("portico.yaml");
+        Files.writeString(conf, bundledConfigWithPorts(ports[0], ports[1], ports[2]), StandardCharsets.UTF_8);
+        Launched gw = launch(portico.resolve("bin/portico"), env, tmp, "--config", conf.toString());
+        awaitListening(gw, ports[0]);
+        assertDemoEcho(gw, ports[0], "/demo/jvmci", "/jvmci", "");
+        return gw;
+    }
+
+    private void assertNoJvmci(Launched gw) throws IOException {
+        List<String> args = jvmArguments(gw);
+        assertThat(args).as(args.toString()).contains("--enable-native-access=ALL-UNNAMED")
+                .noneMatch(a -> a.contains("JVMCI")).noneMatch(a -> a.startsWith("--upgrade-module-path"));
+        if (Runtime.version().feature() >= 23) {
+            assertThat(args).contains("--sun-misc-unsafe-memory-access=allow");
+        }
+    }
+
+    /** The command line of the JVM the launcher exec'd (same process id). */
+    private static List<String> jvmArguments(Launched gw) throws IOException {
+        long pid = gw.process.pid();
+        Path cmdline = Path.of("/proc/" + pid + "/cmdline");
+        List<String> args;
+        if (Files.isReadable(cmdline)) {
+            String raw = new String(Files.readAllBytes(cmdline), StandardCharsets.UTF_8);
+            args = List.of(raw.split("\0"));
+        } else {
+            args = gw.process.info().arguments().map(List::of).orElse(List.of());
+        }
+        assertThat(args).as("arguments of process " + pid + gw.output()).isNotEmpty()
+                .anyMatch(a -> a.equals("io.portico.core.Portico"));
+        return args;
+    }
+
+    /** bin/, conf/ and jvmci/ copied into a temp folder; lib/, plugins/ and scripts/ linked to the real ones. */
+    private Path copyOfTheDistribution() throws IOException {
+        Path copy = tmp.resolve("portico copy");
+        Files.createDirectories(copy);
+        for (String dir : List.of("bin", "conf", "jvmci")) {
+            copyTree(home.resolve(dir), copy.resolve(dir));
+        }
+        for (String dir : List.of("lib", "plugins", "scripts")) {
+            Files.createSymbolicLink(copy.resolve(dir), home.resolve(dir));
+        }
+        for (String exe : List.of("bin/portico", "bin/find-java.sh")) {
+            copy.resolve(exe).toFile().setExecutable(true);
+        }
+        return copy;
+    }
+
     // ---- other commands --------------------------------------------------------------------------------
 
     @Test
@@ -380,8 +514,13 @@ class LauncherIT {
     }
 
     private Launched launch(Path workDir, String... args) throws IOException {
+        return launch(launcher, Map.of(), workDir, args);
+    }
+
+    private Launched launch(Path script, Map<String, String> extraEnv, Path workDir, String... args)
+            throws IOException {
         List<String> command = new ArrayList<>();
-        command.add(launcher.toString());
+        command.add(script.toString());
         command.addAll(List.of(args));
         Path logs = Files.createTempDirectory(tmp, "proc");
         Path out = logs.resolve("stdout.txt");
@@ -399,6 +538,8 @@ class LauncherIT {
         env.remove("JAVA_TOOL_OPTIONS");
         env.remove("JDK_JAVA_OPTIONS");
         env.remove("PORTICO_JAVA_VERBOSE");
+        env.remove("PORTICO_JVMCI");
+        env.putAll(extraEnv);
         Process p = pb.start();
         processes.add(p);
         return new Launched(p, out, err);
