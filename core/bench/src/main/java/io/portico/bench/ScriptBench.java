@@ -36,13 +36,17 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.LocalTime;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
 import java.util.stream.Stream;
 
 /**
@@ -90,6 +94,7 @@ public class ScriptBench {
         Context context;
         Value onRequest;
         JsConfig config;
+        Logger log = Logger.getLogger("portico.bench.script");
 
         @Setup(Level.Trial)
         public void setUp() throws IOException {
@@ -212,13 +217,13 @@ public class ScriptBench {
         } catch (RuntimeException e) {
             f.failures++;
             if (f.failures <= 20) {
-                System.out.println("\n# " + java.time.LocalTime.now() + " js call failed: " + e);
+                System.out.println("\n# " + LocalTime.now() + " js call failed: " + e);
             }
             return null;
         }
     }
 
-    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     /**
      * Diagnostic (not part of the reported figures): {@link #js} plus the wall and CPU time of the calling
@@ -237,7 +242,7 @@ public class ScriptBench {
             f.failures++;
             if (f.failures <= 40) {
                 System.out.printf("%n# %s js call failed after %.1f ms wall, %.2f ms CPU of the calling thread: %s%n",
-                        java.time.LocalTime.now(), wall / 1e6, cpu / 1e6, e.getMessage());
+                        LocalTime.now(), wall / 1e6, cpu / 1e6, e.getMessage());
             }
             return null;
         }
@@ -250,6 +255,7 @@ public class ScriptBench {
 
     @Benchmark
     public Value rawExecute(Filters f) {
-        return f.onRequest.execute(new JsRequest(f.exchange), new JsContext(f.config, true));
+        return f.onRequest.execute(new JsRequest(f.exchange),
+                new JsContext(f.exchange, f.config, f.log, "bench.js", true));
     }
 }
