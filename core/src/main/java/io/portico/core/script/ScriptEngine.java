@@ -164,8 +164,19 @@ public final class ScriptEngine implements AutoCloseable {
         return watchdog;
     }
 
+    /** The Java package globals GraalJS defines (useless without host class lookup, so removed as noise). */
+    private static final Source NO_PACKAGE_GLOBALS = Source.create("js",
+            "for (const n of ['java', 'javax', 'javafx', 'com', 'org', 'edu', 'net', 'Packages', 'JavaImporter'])"
+                    + " { delete globalThis[n]; }");
+
     /** A new sandboxed context on the shared engine; the caller closes it. */
     Context newContext() {
+        Context c = newBareContext();
+        c.eval(NO_PACKAGE_GLOBALS);
+        return c;
+    }
+
+    private Context newBareContext() {
         return Context.newBuilder("js")
                 .engine(engine)
                 .allowAllAccess(false)
