@@ -214,6 +214,11 @@ public final class ScriptVersion implements CompileResult, AutoCloseable {
             }
             return new ScriptResult.Failure<>(ScriptResult.Kind.INTERNAL, this + " " + hookName(hook)
                     + ": " + e, e);
+        } catch (OutOfMemoryError | StackOverflowError e) {
+            // the context is discarded below, which frees what the script held
+            ticket.disarm();
+            return new ScriptResult.Failure<>(ScriptResult.Kind.SCRIPT_ERROR, this + " " + hookName(hook)
+                    + ": " + e, null);
         } finally {
             if (keep && !closed) {
                 idle.offer(m);

@@ -17,12 +17,22 @@ import org.graalvm.polyglot.Context;
  * daemon thread scans the armed tickets every {@link #TICK_MILLIS} ms, so a budget is enforced within about
  * that granularity plus the time the engine needs to reach a safepoint. Thread-safe; one per
  * {@link ScriptEngine}.
+ *
+ * <p>Memory: GraalJS community edition cannot bound a context's heap, and allocation cannot be attributed to
+ * a virtual thread, so the sweeper also watches the heap: while it is more than {@value #HEAP_FRACTION} full,
+ * every invocation that has run for at least one tick is cancelled (its context, and what the script built
+ * in it, is discarded). Short, well-behaved calls finish within a tick and are not affected. See
+ * {@link HeapGuard} for the after-GC signal.
  */
 final class Watchdog implements AutoCloseable {
     static final long TICK_MILLIS = 5;
     private static final Logger LOG = Logger.getLogger(Watchdog.class.getName());
 
+    /** Heap use above which long-running invocations are cancelled (see {@link ScriptEngine}). */
+    static final double HEAP_FRACTION = 0.9;
+
     private final Set<Ticket> armed = ConcurrentHashMap.newKeySet();
+    private final long heapLimit = (long) (Runtime.getRuntime().maxMemory() * HEAP_FRACTION);
     private final Thread sweeper;
     private volatile boolean closed;
 
@@ -37,9 +47,25 @@ final class Watchdog implements AutoCloseable {
      * {@code finally} block once the call returns or throws.
      */
     Ticket arm(Context context, Duration budget) {
-        Ticket t = new Ticket(context, System.nanoTime() + budget.toNanos());
+        long now = System.nanoTime();
+        Ticket t = new Ticket(context, now, now + budget.toNanos());
         armed.add(t);
         return t;
+    }
+
+    /**
+     * Cancels every armed invocation now, as if its budget had run out (the heap guard's last resort).
+     *
+     * @return how many were cancelled
+     */
+    int cancelAll() {
+        int n = 0;
+        for (Ticket t : armed) {
+            if (t.expire()) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** Stops the sweeper thread; armed tickets are no longer enforced. */
@@ -53,18 +79,26 @@ final class Watchdog implements AutoCloseable {
         while (!closed) {
             LockSupport.parkNanos(TICK_MILLIS * 1_000_000L);
             long now = System.nanoTime();
+            boolean heapNearlyFull = !armed.isEmpty() && heapUsed() > heapLimit;
+            int cancelled = 0;
             for (Ticket t : armed) {
-                if (now - t.deadline >= 0 && t.state.compareAndSet(Ticket.RUNNING, Ticket.EXPIRED)) {
-                    armed.remove(t);
-                    try {
-                        t.context.close(true);
-                    } catch (RuntimeException e) {
-                        // closing a context that is being cancelled can report the cancellation itself
-                        LOG.log(Level.FINE, "closing an overdue script context", e);
-                    }
+                if (now - t.deadline >= 0) {
+                    t.expire();
+                } else if (heapNearlyFull && now - t.armedAt >= TICK_MILLIS * 1_000_000L && t.expire()) {
+                    cancelled++;
                 }
             }
+            if (cancelled > 0) {
+                LOG.severe("heap " + (heapUsed() * 100 / Runtime.getRuntime().maxMemory()) + "% full: cancelled "
+                        + cancelled + " running script invocation(s) to free their memory (a script allocating "
+                        + "without bound?)");
+            }
         }
+    }
+
+    private static long heapUsed() {
+        Runtime rt = Runtime.getRuntime();
+        return rt.totalMemory() - rt.freeMemory();
     }
 
     /** One armed invocation. Exactly one of {@link #disarm()} and the sweeper wins. */
@@ -75,11 +109,28 @@ final class Watchdog implements AutoCloseable {
 
         final Context context;
         final long deadline;
+        final long armedAt;
         final AtomicInteger state = new AtomicInteger(RUNNING);
 
-        private Ticket(Context context, long deadline) {
+        private Ticket(Context context, long armedAt, long deadline) {
             this.context = context;
+            this.armedAt = armedAt;
             this.deadline = deadline;
+        }
+
+        /** Cancels the call (closes its context) unless it already ended; true when this cancelled it. */
+        boolean expire() {
+            if (!state.compareAndSet(RUNNING, EXPIRED)) {
+                return false;
+            }
+            armed.remove(this);
+            try {
+                context.close(true);
+            } catch (RuntimeException e) {
+                // closing a context that is being cancelled can report the cancellation itself
+                LOG.log(Level.FINE, "closing an overdue script context", e);
+            }
+            return true;
         }
 
         /**
