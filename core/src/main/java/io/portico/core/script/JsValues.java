@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Value;
 import org.graalvm.polyglot.proxy.ProxyArray;
@@ -19,6 +20,8 @@ import org.graalvm.polyglot.proxy.ProxyArray;
 final class JsValues {
     /** How deep {@link #toJava} follows nested arrays and objects (also stops cycles). */
     static final int MAX_DEPTH = 32;
+    /** The most items {@link #toJava} copies from one array or object. */
+    static final int MAX_ITEMS = 10_000;
 
     private JsValues() {
     }
@@ -51,8 +54,9 @@ final class JsValues {
     /**
      * JS → Java: string → String, integral number → Long, other number → Double, boolean → Boolean,
      * null/undefined → null, array → unmodifiable List, object → unmodifiable Map (insertion order), each
-     * copied. Throws a JS {@code TypeError} for functions, host objects and nesting deeper than
-     * {@link #MAX_DEPTH} (cycles).
+     * copied (null-valued object entries dropped). Throws a JS {@code TypeError} for functions, host
+     * objects, nesting deeper than {@link #MAX_DEPTH} (cycles) and more than {@link #MAX_ITEMS} items in one
+     * array or object.
      */
     static Object toJava(Value v, String what) {
         return toJava(v, what, 0);
@@ -82,15 +86,22 @@ final class JsValues {
         }
         if (v.hasArrayElements()) {
             long n = v.getArraySize();
-            List<Object> list = new ArrayList<>((int) Math.min(n, 1024));
+            if (n > MAX_ITEMS) {
+                throw JsErrors.typeError(what + ": more than " + MAX_ITEMS + " items");
+            }
+            List<Object> list = new ArrayList<>((int) n);
             for (long i = 0; i < n; i++) {
                 list.add(toJava(v.getArrayElement(i), what, depth + 1));
             }
             return Collections.unmodifiableList(list);
         }
         if (v.hasMembers()) {
+            Set<String> keys = v.getMemberKeys();
+            if (keys.size() > MAX_ITEMS) {
+                throw JsErrors.typeError(what + ": more than " + MAX_ITEMS + " items");
+            }
             Map<String, Object> map = new LinkedHashMap<>();
-            for (String k : v.getMemberKeys()) {
+            for (String k : keys) {
                 Object item = toJava(v.getMember(k), what, depth + 1);
                 if (item != null) {
                     map.put(k, item);

@@ -455,13 +455,14 @@ class JsApiTest {
                 + "a.tenant = 'acme'; a.count = 5; a.ratio = 0.25; a.ok = false; a.list = [1, 'b', [true]];"
                 + " a.map = { k: { n: 1.5 } }; delete a.old; a.gone = 'x'; a.gone = undefined;\n"
                 + attempt("a.count = 'five'") + attempt("a.f = () => 1") + attempt("a.h = req.headers")
-                + "const cyc = {}; cyc.self = cyc;\n" + attempt("a.cyc = cyc")
+                + "const cyc = {}; cyc.self = cyc;\n" + attempt("a.cyc = cyc") + attempt("a.big = new Array(10001)")
                 + "out.push(Object.keys(a).sort().join(',')); return out.join('\\n');");
         assertThat(out.split("\n")).containsExactly(
                 "TypeError: ctx.attributes.count: attribute 'count' holds a Long, not a String",
                 "TypeError: ctx.attributes.f: functions and host objects cannot be stored",
                 "TypeError: ctx.attributes.h: functions and host objects cannot be stored",
                 "TypeError: ctx.attributes.cyc: nested deeper than 32 levels (or cyclic)",
+                "TypeError: ctx.attributes.big: more than 10000 items",
                 "count,list,map,ok,ratio,tenant");
         assertThat(ex.attribute(TENANT)).contains("acme");
         assertThat(ex.attribute(COUNT)).contains(5L);
