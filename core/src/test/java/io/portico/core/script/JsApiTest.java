@@ -20,6 +20,7 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.graalvm.polyglot.PolyglotException;
+import org.graalvm.polyglot.proxy.ProxyExecutable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -248,6 +249,52 @@ class JsApiTest {
             assertThat(pe.isHostException()).isTrue();
             assertThat(pe.asHostException()).isInstanceOf(BodyTooLargeException.class);
         }
+    }
+
+    @Test
+    void bodyTooLargeInAnAsyncHandlerRejectsItsPromiseWithTheHostException() throws IOException {
+        FakeExchange ex = new FakeExchange("POST", "/").tooLargeBody();
+        List<Object> reasons = new ArrayList<>();
+        try (ScriptVersion v = compile("async onRequest(req) { const b = await req.json(); req.headers.set('x', b); }")) {
+            ScriptResult<Void> r = v.invoke(ScriptVersion.Hook.ON_REQUEST, promise -> {
+                promise.invokeMember("catch", (ProxyExecutable) args -> {
+                    reasons.add(args[0].isHostObject() ? args[0].asHostObject() : args[0].toString());
+                    return null;
+                });
+                return null;
+            }, new JsRequest(ex), new JsContext(ex, CONFIG, LOG, "api.js@0", true));
+            assertThat(r.ok()).isTrue();
+        }
+        assertThat(reasons).singleElement().isInstanceOf(BodyTooLargeException.class);
+        assertThat(ex.headers.contains("x")).isFalse();
+    }
+
+    @Test
+    void engineWarmUpRunsEveryBindingWithoutFailing() {
+        List<LogRecord> records = new ArrayList<>();
+        Handler h = new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                records.add(r);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger engineLog = Logger.getLogger(ScriptEngine.class.getName());
+        engineLog.addHandler(h);
+        try (ScriptEngine e = new ScriptEngine()) {
+            assertThat(e.implementationName()).isNotEmpty();
+        } finally {
+            engineLog.removeHandler(h);
+        }
+        assertThat(records).filteredOn(r -> r.getLevel().intValue() >= Level.WARNING.intValue()).isEmpty();
+        assertThat(records).extracting(LogRecord::getMessage).anyMatch(m -> m.contains("warmed up"));
     }
 
     // ---- res ----
