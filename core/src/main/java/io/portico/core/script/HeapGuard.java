@@ -1,71 +1,91 @@
 package io.portico.core.script;
 
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryNotificationInfo;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Level;
-import java.util.logging.Logger;
-import javax.management.ListenerNotFoundException;
-import javax.management.Notification;
-import javax.management.NotificationEmitter;
-import javax.management.NotificationListener;
+import java.util.function.BooleanSupplier;
 
 /**
- * The memory half of runaway protection. GraalJS community edition cannot bound a context's heap, so a script
- * that keeps allocating (a growing array) could fill the JVM's heap within its time budget and make any
- * thread fail with {@link OutOfMemoryError}. This guard asks the JVM to report when a heap pool is still
- * above {@code fraction} of its maximum <em>after</em> a garbage collection (memory really retained, not
- * garbage), and then cancels every running script invocation ({@link Watchdog#cancelAll}); their contexts are
- * discarded, which frees what they held. Scripts are the only code in the gateway whose allocation is not
- * bounded by configuration, so they are the suspects.
+ * The memory half of runaway protection: tells the {@link Watchdog} when the heap is still nearly full
+ * <em>after</em> a garbage collection (memory really retained, not garbage waiting to be collected).
  *
- * <p>Remaining risk: a single allocation larger than the free heap fails at once with
- * {@link OutOfMemoryError} in the script's own thread (the invocation fails; nothing is retained), and
- * between two collections the heap can fill faster than the JVM reports, so a bomb may still make an
- * unrelated allocation fail. Size the heap with headroom for scripts. Thread-safe.
+ * <p>GraalJS community edition cannot bound a context's heap, and allocation cannot be attributed to a
+ * virtual thread, so a script that keeps allocating (a growing array) could otherwise fill the heap within
+ * its time budget and make any thread fail with {@link OutOfMemoryError}. While this guard reports pressure,
+ * the watchdog cancels every invocation that has run for more than one tick; its context, and what the
+ * script built in it, is discarded. Scripts are the only code in the gateway whose allocation is not bounded
+ * by configuration, so they are the suspects; short, well-behaved calls end within a tick and are spared.
+ *
+ * <p>Remaining risk (documented for operators): a single allocation larger than the free heap fails at once
+ * with {@link OutOfMemoryError} in the script's own thread (its call fails, nothing is retained); between two
+ * collections the heap can fill faster than the guard sees, so a bomb may still make an unrelated allocation
+ * fail. Give the JVM heap headroom for scripts.
+ *
+ * <p>Uses each heap pool's collection-usage threshold (a JVM-wide setting: every guard sets the same
+ * fraction). {@link #getAsBoolean()} costs a few volatile reads unless a confirmation is due; confined to
+ * the watchdog thread.
  */
-final class HeapGuard implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(HeapGuard.class.getName());
+final class HeapGuard implements BooleanSupplier {
+    /** Fraction of a pool's maximum that, still used after a collection, counts as pressure. */
+    static final double FRACTION = 0.85;
 
-    private final Watchdog watchdog;
-    private final NotificationEmitter emitter;
-    private final NotificationListener listener = this::onNotification;
+    /** How long a full-collection verdict holds. */
+    static final long CONFIRM_NANOS = 1_000_000_000L;
+    /** The least time between two confirming full collections. */
+    static final long MIN_GC_NANOS = 100_000_000L;
 
-    HeapGuard(Watchdog watchdog, double fraction) {
-        this.watchdog = watchdog;
-        List<String> watched = new ArrayList<>();
+    private final List<MemoryPoolMXBean> pools = new ArrayList<>();
+    private long confirmedAt = System.nanoTime() - CONFIRM_NANOS;
+    private boolean pressure;
+
+    HeapGuard() {
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
             long max = pool.getUsage().getMax();
             if (pool.getType() == MemoryType.HEAP && pool.isCollectionUsageThresholdSupported() && max > 0) {
-                pool.setCollectionUsageThreshold((long) (max * fraction));
-                watched.add(pool.getName());
+                pool.setCollectionUsageThreshold((long) (max * FRACTION));
+                pools.add(pool);
             }
         }
-        this.emitter = (NotificationEmitter) ManagementFactory.getMemoryMXBean();
-        emitter.addNotificationListener(listener, null, null);
-        LOG.fine(() -> "heap guard on " + watched + " at " + (int) (fraction * 100) + "% after GC");
     }
 
-    private void onNotification(Notification n, Object handback) {
-        if (!MemoryNotificationInfo.MEMORY_COLLECTION_THRESHOLD_EXCEEDED.equals(n.getType())) {
-            return;
-        }
-        int cancelled = watchdog.cancelAll();
-        if (cancelled > 0) {
-            LOG.severe("heap still nearly full after a garbage collection: cancelled " + cancelled
-                    + " running script invocation(s) to free their memory (a script allocating without bound?)");
-        }
-    }
-
+    /**
+     * Whether the heap is under pressure. A young collection leaves dead objects in the old generation, so a
+     * pool above its threshold after one is only a suspicion: it is confirmed with a full collection
+     * ({@link System#gc()}, at most once per {@link #CONFIRM_NANOS}, on the caller's thread), and the verdict
+     * holds until the next confirmation. Called by the watchdog thread only.
+     */
     @Override
-    public void close() {
-        try {
-            emitter.removeNotificationListener(listener);
-        } catch (ListenerNotFoundException e) {
-            LOG.log(Level.FINE, "heap guard listener already removed", e);
+    public boolean getAsBoolean() {
+        if (!exceeded()) {
+            pressure = false;
+            return false;
         }
+        long now = System.nanoTime();
+        if (now - confirmedAt >= CONFIRM_NANOS) {
+            confirmedAt = now;
+            System.gc();
+            pressure = exceeded();
+        }
+        return pressure;
+    }
+
+    /**
+     * Forgets the verdict after the watchdog cancelled invocations (their memory is now garbage): the next
+     * suspicion is confirmed with a new full collection, at most one per {@link #MIN_GC_NANOS}.
+     */
+    void cancelled() {
+        pressure = false;
+        confirmedAt = Math.min(confirmedAt, System.nanoTime() - CONFIRM_NANOS + MIN_GC_NANOS);
+    }
+
+    private boolean exceeded() {
+        for (MemoryPoolMXBean p : pools) {
+            if (p.isCollectionUsageThresholdExceeded()) {
+                return true;
+            }
+        }
+        return false;
     }
 }

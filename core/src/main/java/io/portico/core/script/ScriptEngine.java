@@ -48,8 +48,6 @@ public final class ScriptEngine implements AutoCloseable {
 
     private final Engine engine;
     private final Watchdog watchdog = new Watchdog();
-    /** Cancels running scripts when the heap stays above 85 % after a collection. */
-    private final HeapGuard heapGuard = new HeapGuard(watchdog, 0.85);
     private final ScriptOptions defaults;
 
     /** An engine whose versions use {@link ScriptOptions#defaults()} unless told otherwise. */
@@ -231,7 +229,6 @@ public final class ScriptEngine implements AutoCloseable {
     /** Cancels running invocations, closes every context of this engine and stops the watchdog. */
     @Override
     public void close() {
-        heapGuard.close();
         watchdog.close();
         engine.close(true);
     }

@@ -18,25 +18,26 @@ import org.graalvm.polyglot.Context;
  * that granularity plus the time the engine needs to reach a safepoint. Thread-safe; one per
  * {@link ScriptEngine}.
  *
- * <p>Memory: GraalJS community edition cannot bound a context's heap, and allocation cannot be attributed to
- * a virtual thread, so the sweeper also watches the heap: while it is more than {@value #HEAP_FRACTION} full,
- * every invocation that has run for at least one tick is cancelled (its context, and what the script built
- * in it, is discarded). Short, well-behaved calls finish within a tick and are not affected. See
- * {@link HeapGuard} for the after-GC signal.
+ * <p>Memory: while the {@link HeapGuard} reports the heap still nearly full after a collection, every
+ * invocation that has run for at least one tick is cancelled the same way (see there why).
  */
 final class Watchdog implements AutoCloseable {
     static final long TICK_MILLIS = 5;
     private static final Logger LOG = Logger.getLogger(Watchdog.class.getName());
 
-    /** Heap use above which long-running invocations are cancelled (see {@link ScriptEngine}). */
-    static final double HEAP_FRACTION = 0.9;
-
     private final Set<Ticket> armed = ConcurrentHashMap.newKeySet();
-    private final long heapLimit = (long) (Runtime.getRuntime().maxMemory() * HEAP_FRACTION);
+    private final HeapGuard heapPressure;
     private final Thread sweeper;
     private volatile boolean closed;
 
+    /** A watchdog with a {@link HeapGuard}. */
     Watchdog() {
+        this(new HeapGuard());
+    }
+
+    /** A watchdog that also cancels long-running invocations while {@code heapPressure} reports pressure. */
+    Watchdog(HeapGuard heapPressure) {
+        this.heapPressure = heapPressure;
         sweeper = new Thread(this::loop, "portico-script-watchdog");
         sweeper.setDaemon(true);
         sweeper.start();
@@ -79,7 +80,7 @@ final class Watchdog implements AutoCloseable {
         while (!closed) {
             LockSupport.parkNanos(TICK_MILLIS * 1_000_000L);
             long now = System.nanoTime();
-            boolean heapNearlyFull = !armed.isEmpty() && heapUsed() > heapLimit;
+            boolean heapNearlyFull = !armed.isEmpty() && heapPressure.getAsBoolean();
             int cancelled = 0;
             for (Ticket t : armed) {
                 if (now - t.deadline >= 0) {
@@ -89,16 +90,11 @@ final class Watchdog implements AutoCloseable {
                 }
             }
             if (cancelled > 0) {
-                LOG.severe("heap " + (heapUsed() * 100 / Runtime.getRuntime().maxMemory()) + "% full: cancelled "
-                        + cancelled + " running script invocation(s) to free their memory (a script allocating "
+                heapPressure.cancelled();
+                LOG.severe("heap still nearly full after a garbage collection: cancelled " + cancelled + " running script invocation(s) to free their memory (a script allocating "
                         + "without bound?)");
             }
         }
-    }
-
-    private static long heapUsed() {
-        Runtime rt = Runtime.getRuntime();
-        return rt.totalMemory() - rt.freeMemory();
     }
 
     /** One armed invocation. Exactly one of {@link #disarm()} and the sweeper wins. */

@@ -252,21 +252,39 @@ class JsApiTest {
     }
 
     @Test
-    void bodyTooLargeInAnAsyncHandlerRejectsItsPromiseWithTheHostException() throws IOException {
+    void bodyTooLargeInAnAsyncHandlerFailsTheCallWithTheHostException() throws IOException {
         FakeExchange ex = new FakeExchange("POST", "/").tooLargeBody();
-        List<Object> reasons = new ArrayList<>();
         try (ScriptVersion v = compile("async onRequest(req) { const b = await req.json(); req.headers.set('x', b); }")) {
-            ScriptResult<Void> r = v.invoke(ScriptVersion.Hook.ON_REQUEST, promise -> {
-                promise.invokeMember("catch", (ProxyExecutable) args -> {
-                    reasons.add(args[0].isHostObject() ? args[0].asHostObject() : args[0].toString());
-                    return null;
-                });
-                return null;
-            }, new JsRequest(ex), new JsContext(ex, CONFIG, LOG, "api.js@0", true));
-            assertThat(r.ok()).isTrue();
+            ScriptResult<Void> r = v.invoke(ScriptVersion.Hook.ON_REQUEST, new JsRequest(ex),
+                    new JsContext(ex, CONFIG, LOG, "api.js@0", true));
+            assertThat(r).isInstanceOf(ScriptResult.Failure.class);
+            assertThat(((ScriptResult.Failure<Void>) r).cause()).isInstanceOf(BodyTooLargeException.class);
         }
-        assertThat(reasons).singleElement().isInstanceOf(BodyTooLargeException.class);
         assertThat(ex.headers.contains("x")).isFalse();
+    }
+
+    @Test
+    void anAsyncHandlerIsAwaitedAndItsRejectionFailsTheCall() throws IOException {
+        FakeExchange ex = new FakeExchange("GET", "/");
+        try (ScriptVersion v = compile("async onRequest(req, ctx) { await null; ctx.respond(202, 'later'); }")) {
+            JsContext ctx = new JsContext(ex, CONFIG, LOG, "api.js@0", true);
+            assertThat(v.invoke(ScriptVersion.Hook.ON_REQUEST, new JsRequest(ex), ctx).ok()).isTrue();
+            assertThat(ctx.answer().status()).isEqualTo(202);
+        }
+        try (ScriptVersion v = compile("async onRequest(req) { await null; throw new Error('nope'); }")) {
+            ScriptResult<Void> r = v.invoke(ScriptVersion.Hook.ON_REQUEST, new JsRequest(ex),
+                    new JsContext(ex, CONFIG, LOG, "api.js@0", true));
+            assertThat(r).isInstanceOfSatisfying(ScriptResult.Failure.class, f -> {
+                assertThat(f.kind()).isEqualTo(ScriptResult.Kind.SCRIPT_ERROR);
+                assertThat(f.detail()).contains("nope");
+            });
+        }
+        try (ScriptVersion v = compile("onRequest(req) { return new Promise(() => {}); }")) {
+            ScriptResult<Void> r = v.invoke(ScriptVersion.Hook.ON_REQUEST, new JsRequest(ex),
+                    new JsContext(ex, CONFIG, LOG, "api.js@0", true));
+            assertThat(r).isInstanceOfSatisfying(ScriptResult.Failure.class,
+                    f -> assertThat(f.detail()).contains("never settles"));
+        }
     }
 
     @Test

@@ -238,7 +238,7 @@ class ScriptInvokeTest {
                     return req.path + ':' + n;
                   }
                 };
-                """)) {
+                """, new ScriptOptions(Duration.ofSeconds(2), Duration.ofSeconds(2), 4, Duration.ofSeconds(5)))) {
             int threads = 8;
             int calls = 1000;
             JsConfig config = new JsConfig(Map.of());

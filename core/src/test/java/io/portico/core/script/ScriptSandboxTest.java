@@ -55,7 +55,7 @@ class ScriptSandboxTest {
     void noHostClasses() {
         assertThat(run("java.lang.System.exit(3)"))
                 .isEqualTo("ERR ReferenceError: java is not defined");
-        assertThat(run("typeof javax + typeof Packages + typeof JavaImporter")).isEqualTo("undefinedundefinedundefined");
+        assertThat(run("typeof javax + typeof Packages + typeof JavaImporter")).isEqualTo("OK undefinedundefinedundefined");
         assertThat(run("Java.type('java.lang.Runtime')"))
                 .isEqualTo("ERR TypeError: Access to host class java.lang.Runtime is not allowed or does not exist.");
         assertThat(run("Java.type('java.lang.System').getenv()"))
