@@ -4,7 +4,6 @@ import io.portico.api.Consumer;
 import io.portico.api.Decision;
 import io.portico.core.chain.ExchangeBase;
 import io.portico.core.http.HttpSyntax;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -195,13 +194,14 @@ public final class JsContext extends JsView {
         Value body = args.length > 1 ? args[1] : null;
         if (body != null && !body.isNull()) {
             if (body.isString()) {
-                r = r.body(body.asString(), "text/plain; charset=utf-8");
+                r = r.body(JsValues.bodyBytes(body.asString(), exchange.bodyLimit(), "ctx.respond"),
+                        "text/plain; charset=utf-8");
             } else {
                 String json = JsValues.stringify(body);
                 if (json == null) {
                     throw JsErrors.typeError("ctx.respond: body cannot be serialized as JSON");
                 }
-                r = r.body(json.getBytes(StandardCharsets.UTF_8), "application/json");
+                r = r.body(JsValues.bodyBytes(json, exchange.bodyLimit(), "ctx.respond"), "application/json");
             }
         }
         Value headers = args.length > 2 ? args[2] : null;

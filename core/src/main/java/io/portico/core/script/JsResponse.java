@@ -3,7 +3,6 @@ package io.portico.core.script;
 import io.portico.api.BodyTooLargeException;
 import io.portico.api.Response;
 import io.portico.core.chain.ExchangeBase;
-import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.Optional;
 import org.graalvm.polyglot.Value;
@@ -33,6 +32,7 @@ public final class JsResponse extends JsView {
     private static final String[] KEYS = {"status", "headers", "text", "json", "body"};
 
     private final Response response;
+    private final long bodyLimit;
     private final Optional<String> contentTypeAtStart;
     private JsHeaders headers;
     private ProxyExecutable text;
@@ -46,6 +46,7 @@ public final class JsResponse extends JsView {
         Objects.requireNonNull(exchange, "exchange");
         Response r = exchange.responseView();
         this.response = r != null ? r : exchange.response();
+        this.bodyLimit = exchange.bodyLimit();
         this.contentTypeAtStart = response.headers().first("Content-Type");
     }
 
@@ -86,13 +87,13 @@ public final class JsResponse extends JsView {
         if (value == null || value.isNull()) {
             response.body().replace(new byte[0]);
         } else if (value.isString()) {
-            response.body().replace(value.asString().getBytes(StandardCharsets.UTF_8));
+            response.body().replace(JsValues.bodyBytes(value.asString(), bodyLimit, "res.body"));
         } else {
             String json = JsValues.stringify(value);
             if (json == null) {
                 throw JsErrors.typeError("res.body: the value cannot be serialized as JSON");
             }
-            response.body().replace(json.getBytes(StandardCharsets.UTF_8));
+            response.body().replace(JsValues.bodyBytes(json, bodyLimit, "res.body"));
             if (response.headers().first("Content-Type").equals(contentTypeAtStart)) {
                 response.headers().set("Content-Type", "application/json");
             }

@@ -23,6 +23,21 @@ final class JsValues {
     /** The most items {@link #toJava} copies from one array or object. */
     static final int MAX_ITEMS = 10_000;
 
+    /**
+     * The UTF-8 bytes of a body a script built, refused (RangeError) over {@code limit}
+     * ({@code server.max-body-size}) so a script cannot make the gateway hold or send an unbounded body.
+     */
+    static byte[] bodyBytes(String text, long limit, String what) {
+        if (text.length() > limit) {
+            throw JsErrors.rangeError(what + ": the body exceeds server.max-body-size (" + limit + " bytes)");
+        }
+        byte[] b = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (b.length > limit) {
+            throw JsErrors.rangeError(what + ": the body exceeds server.max-body-size (" + limit + " bytes)");
+        }
+        return b;
+    }
+
     private JsValues() {
     }
 

@@ -52,6 +52,19 @@ final class FakeExchange extends ExchangeBase {
         this.query = new MutableQuery(rawQuery);
     }
 
+    private long bodyLimit = Long.MAX_VALUE;
+
+    /** Sets what {@link #bodyLimit()} answers ({@code server.max-body-size}). */
+    FakeExchange bodyLimit(long limit) {
+        this.bodyLimit = limit;
+        return this;
+    }
+
+    @Override
+    public long bodyLimit() {
+        return bodyLimit;
+    }
+
     /** Gives the request this body. */
     FakeExchange body(String text) {
         body = BufferedBody.of(text.getBytes(StandardCharsets.UTF_8));

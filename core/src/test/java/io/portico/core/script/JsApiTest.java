@@ -376,6 +376,25 @@ class JsApiTest {
     }
 
     @Test
+    void bodiesAScriptBuildsAreBoundedByTheBodyLimit() throws IOException {
+        FakeExchange ex = new FakeExchange("GET", "/").bodyLimit(10);
+        MutableResponse res = ex.respondWith(200, "text/plain", "old");
+        assertThat(onResponse(ex, "const out = [];\n" + attempt("res.body = 'x'.repeat(11)")
+                + attempt("res.body = { k: 'x'.repeat(5) }") + attempt("res.body = 'é'.repeat(6)")
+                + attempt("res.body = 'x'.repeat(10)") + "return out.join('|');"))
+                .isEqualTo("RangeError: res.body: the body exceeds server.max-body-size (10 bytes)"
+                        + "|RangeError: res.body: the body exceeds server.max-body-size (10 bytes)"
+                        + "|RangeError: res.body: the body exceeds server.max-body-size (10 bytes)|no error");
+        assertThat(res.body().content()).hasSize(10);
+
+        FakeExchange req = new FakeExchange("GET", "/").bodyLimit(10);
+        assertThat(onRequest(req, "const out = [];\n" + attempt("ctx.respond(200, 'y'.repeat(11))")
+                + attempt("ctx.respond(200, ['y'.repeat(20)])") + "return out.join('|');"))
+                .isEqualTo("RangeError: ctx.respond: the body exceeds server.max-body-size (10 bytes)"
+                        + "|RangeError: ctx.respond: the body exceeds server.max-body-size (10 bytes)");
+    }
+
+    @Test
     void assigningTheResponseBodyReplacesIt() throws IOException {
         FakeExchange ex = new FakeExchange("GET", "/");
         MutableResponse res = ex.respondWith(200, "text/html", "<p>old</p>");
