@@ -28,6 +28,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -212,6 +214,67 @@ class LauncherIT {
         assertThat(read(gw.out) + read(gw.err)).as(gw.output())
                 .doesNotContain("SEVERE").doesNotContain("Exception");
         assertStopsWithZeroOnSigterm(gw);
+    }
+
+    /**
+     * A JS filter through the real launcher: the optimizing runtime on the JDK line jvmci/ is for (the
+     * interpreter with {@code PORTICO_JVMCI=off}, one log line each), request and response changes, and an
+     * edit of the script picked up by the running gateway.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void aScriptFilterRunsAndHotSwapsThroughTheLauncher(boolean jvmci) throws Exception {
+        boolean optimizing = jvmci && Runtime.version().feature() == jvmciJdkVersion(home);
+        int[] ports = freePorts(3);
+        int port = ports[0];
+        Path scripts = Files.createDirectories(tmp.resolve("js" + jvmci));
+        Files.writeString(scripts.resolve("stamp.js"), stampScript("v1"), StandardCharsets.UTF_8);
+        Path conf = Files.createDirectories(tmp.resolve("conf-js" + jvmci)).resolve("portico.yaml");
+        Files.writeString(conf, bundledConfigWithPorts(port, ports[1], ports[2]).replace(
+                "dir: \"" + home.resolve("scripts") + "\"", "dir: \"" + scripts + "\"") + """
+                  - id: js
+                    match: { path: /js/** }
+                    upstream: demo
+                    filters: [ { type: script, file: stamp.js, config: { header: X-Stamp } } ]
+                """, StandardCharsets.UTF_8);
+        Launched gw = launch(home.resolve("bin/portico"), jvmci ? Map.of() : Map.of("PORTICO_JVMCI", "off"), tmp,
+                "--config", conf.toString());
+        awaitListening(gw, port);
+        awaitLog(gw, optimizing ? "JavaScript engine: GraalVM" : "JavaScript engine: Interpreted");
+        String base = "http://127.0.0.1:" + port;
+
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/js/x")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        String context = r.statusCode() + " " + r.headers().map() + "\n" + r.body() + gw.output();
+        assertThat(r.statusCode()).as(context).isEqualTo(200);
+        assertThat(r.body()).as(context).contains("\"X-Stamp\":\"v1\"");
+        assertThat(r.headers().firstValue("X-Script")).as(context).hasValue("v1");
+
+        Files.writeString(scripts.resolve("stamp.js"), stampScript("v2"), StandardCharsets.UTF_8);
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        String seen;
+        do {
+            Thread.sleep(20);
+            seen = http.send(HttpRequest.newBuilder(URI.create(base + "/js/x")).GET().build(),
+                    HttpResponse.BodyHandlers.ofString()).headers().firstValue("X-Script").orElse("");
+        } while (!seen.equals("v2") && System.nanoTime() < deadline);
+        assertThat(seen).as(gw.output()).isEqualTo("v2");
+        awaitLog(gw, "script stamp.js@");
+        String log = read(gw.out) + read(gw.err);
+        assertThat(log).as(gw.output()).doesNotContain("SEVERE").doesNotContain("Exception")
+                .doesNotContain("[engine] WARNING");
+        assertThat(log.split("JavaScript engine: ", -1)).as("one engine line").hasSize(2);
+        assertStopsWithZeroOnSigterm(gw);
+    }
+
+    private static String stampScript(String version) {
+        return """
+                export default {
+                  phase: 'transform',
+                  onRequest(req, ctx) { req.headers.set(ctx.config.header, '%s'); },
+                  onResponse(res) { res.headers.set('X-Script', '%s'); }
+                };
+                """.formatted(version, version);
     }
 
     /**

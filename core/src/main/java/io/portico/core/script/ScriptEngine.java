@@ -128,10 +128,18 @@ public final class ScriptEngine implements AutoCloseable {
 
     private static Engine buildEngine() {
         try {
-            // The interpreter warning goes to stderr once per engine; we log the implementation instead.
-            return Engine.newBuilder("js").option("engine.WarnInterpreterOnly", "false").build();
+            // The interpreter warning goes to stderr once per engine; we log the implementation instead. The
+            // virtual-thread warning is about tools that walk caller frames in write mode (debuggers,
+            // instrumentation), which the sandbox does not enable; scripts run on request threads by design.
+            // (That option is flagged experimental; allowing experimental options on the engine does not let
+            // contexts or scripts set any: contexts are built without allowExperimentalOptions.)
+            return Engine.newBuilder("js")
+                    .allowExperimentalOptions(true)
+                    .option("engine.WarnInterpreterOnly", "false")
+                    .option("engine.WarnVirtualThreadSupport", "false")
+                    .build();
         } catch (IllegalArgumentException e) {
-            LOG.log(Level.FINE, "engine.WarnInterpreterOnly not accepted", e);
+            LOG.log(Level.FINE, "engine warning options not accepted", e);
             return Engine.newBuilder("js").build();
         }
     }
