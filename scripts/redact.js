@@ -1,0 +1,37 @@
+/** @type {import('./types/portico').PorticoFilter} */
+// redact.js: masks sensitive fields in JSON responses before they reach the client.
+//
+// config:
+//   fields: names of the fields to mask, matched at any depth, inside arrays too (default [password])
+//   mask:   the value written instead                                      (default '***')
+// Only responses whose Content-Type is JSON (application/json or application/*+json) are changed; others
+// pass untouched, and so does an empty body. A JSON response that does not parse fails the request
+// (500) rather than reach the client unredacted. The gateway recomputes Content-Length.
+//
+//   - { type: script, file: redact.js, config: { fields: [password, number, ssn] } }
+const JSON_TYPE = /^application\/([\w.-]+\+)?json\s*(;|$)/i;
+
+export default {
+  phase: 'transform',
+
+  onRequest() {},
+
+  async onResponse(res, ctx) {
+    if (!JSON_TYPE.test(res.headers.get('Content-Type') ?? '')) return;
+    const text = await res.text();
+    if (text.trim() === '') return; // e.g. a HEAD response or a 204: nothing to redact
+    const names = ctx.config.fields ?? ['password'];
+    const fields = new Set(typeof names === 'string' ? [names] : Array.from(names, String));
+    const mask = ctx.config.mask ?? '***';
+    res.body = redact(JSON.parse(text), fields, mask); // sent as JSON; the Content-Type is kept
+  },
+};
+
+/** A copy of `value` with every member named in `fields` replaced by `mask`, at any depth. */
+function redact(value, fields, mask) {
+  if (Array.isArray(value)) return value.map((v) => redact(v, fields, mask));
+  if (value === null || typeof value !== 'object') return value;
+  const out = {};
+  for (const [k, v] of Object.entries(value)) out[k] = fields.has(k) ? mask : redact(v, fields, mask);
+  return out;
+}
