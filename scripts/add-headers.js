@@ -4,8 +4,8 @@
 // config:
 //   request:  { Header-Name: value, ... }   headers set on the upstream request (default: none)
 //   response: { Header-Name: value, ... }   headers set on the client response (default: none)
-// A value replaces every existing value of the header; a list of values sends the header once per value;
-// null removes the header. Numbers and booleans are sent as text.
+// A value replaces every existing value of the header; a list of values sends the header once per value,
+// and an empty list [] removes it. Numbers and booleans are sent as text.
 //
 //   - { type: script, file: add-headers.js,
 //       config: { request: { X-Gateway: portico }, response: { X-Served-By: portico } } }
@@ -27,7 +27,6 @@ function apply(headers, values) {
   for (const name of Object.keys(values)) {
     const value = values[name];
     headers.delete(name);
-    if (value == null) continue;
     // config lists are read-only array views: Array.from copies them into a plain array
     const list = typeof value === 'object' ? Array.from(value) : [value];
     for (const v of list) headers.add(name, v);

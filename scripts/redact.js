@@ -23,7 +23,8 @@ export default {
     const names = ctx.config.fields ?? ['password'];
     const fields = new Set(typeof names === 'string' ? [names] : Array.from(names, String));
     const mask = ctx.config.mask ?? '***';
-    res.body = redact(JSON.parse(text), fields, mask); // sent as JSON; the Content-Type is kept
+    // a string body keeps the upstream's Content-Type (an object would be relabelled application/json)
+    res.body = JSON.stringify(redact(JSON.parse(text), fields, mask));
   },
 };
 
