@@ -32,7 +32,8 @@ import java.util.concurrent.Executors;
  * ({@code <name> <method> <path+query>} then the request headers, lower-cased and sorted, then the body).
  * A path ending in {@code .json} answers {@code {"user":"ann","password":"secret","card":{"number":"4111"}}}
  * as {@code application/json}, except {@code .../echo.json}, which answers the request body as
- * {@code application/json} (or as the request's {@code X-Echo-Content-Type}).
+ * {@code application/json} (or as the request's {@code X-Echo-Content-Type}). Each request header
+ * {@code X-Echo-Set-Header: Name: value} adds a response header {@code Name: value}.
  */
 public final class ScriptedGateway implements AutoCloseable {
     private final Path dir;
@@ -126,6 +127,13 @@ public final class ScriptedGateway implements AutoCloseable {
             } else if (ct.equals("application/json")) {
                 out = "{\"user\":\"ann\",\"password\":\"secret\",\"card\":{\"number\":\"4111\"}}"
                         .getBytes(StandardCharsets.UTF_8);
+            }
+            List<String> extra = ex.getRequestHeaders().get("X-Echo-Set-Header");
+            if (extra != null) {
+                for (String line : extra) { // "Name: value": a response header to send
+                    int colon = line.indexOf(':');
+                    ex.getResponseHeaders().add(line.substring(0, colon).trim(), line.substring(colon + 1).trim());
+                }
             }
             ex.sendResponseHeaders(200, out.length);
             ex.getResponseBody().write(out);
