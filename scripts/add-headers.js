@@ -27,8 +27,6 @@ function apply(headers, values) {
   for (const name of Object.keys(values)) {
     const value = values[name];
     headers.delete(name);
-    // config lists are read-only array views: Array.from copies them into a plain array
-    const list = typeof value === 'object' ? Array.from(value) : [value];
-    for (const v of list) headers.add(name, v);
+    for (const v of Array.isArray(value) ? value : [value]) headers.add(name, v);
   }
 }

@@ -21,7 +21,7 @@ export default {
     const text = await res.text();
     if (text.trim() === '') return; // e.g. a HEAD response or a 204: nothing to redact
     const names = ctx.config.fields ?? ['password'];
-    const fields = new Set(typeof names === 'string' ? [names] : Array.from(names, String));
+    const fields = new Set((Array.isArray(names) ? names : [names]).map(String));
     const mask = ctx.config.mask ?? '***';
     // a string body keeps the upstream's Content-Type (an object would be relabelled application/json)
     res.body = JSON.stringify(redact(JSON.parse(text), fields, mask));

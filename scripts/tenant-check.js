@@ -24,7 +24,7 @@ export default {
     if (typeof tenant !== 'string' || tenant === '') {
       return deny(ctx, 403, 'Forbidden', 'The credential names no tenant.');
     }
-    if (allowed != null && !(typeof allowed === 'string' ? [allowed] : Array.from(allowed)).includes(tenant)) {
+    if (allowed != null && !(Array.isArray(allowed) ? allowed : [allowed]).includes(tenant)) {
       return deny(ctx, 403, 'Forbidden', 'The tenant may not use this route.');
     }
     req.headers.set(header, tenant);

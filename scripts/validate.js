@@ -31,7 +31,7 @@ export default {
       return reject(ctx, 'The body is not valid JSON.', [{ field: '', message: 'malformed JSON' }]);
     }
     const list = ctx.config.required ?? [];
-    const required = typeof list === 'string' ? [list] : Array.from(list, String);
+    const required = Array.isArray(list) ? list : [list];
     if (required.length === 0) return;
     if (body === null || typeof body !== 'object' || Array.isArray(body)) {
       return reject(ctx, 'The body must be a JSON object.', [{ field: '', message: 'not an object' }]);
