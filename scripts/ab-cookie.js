@@ -39,7 +39,10 @@ export default {
   },
 };
 
-/** The value of cookie `name` in `Cookie` header lines ("a=1; b=2", possibly several lines), or null. */
+/**
+ * The value of cookie `name` in `Cookie` header lines ("a=1; b=2", possibly several lines), or null.
+ * @param {string[]} lines @param {string} name @returns {string | null}
+ */
 function cookie(lines, name) {
   for (const line of lines) {
     for (const pair of line.split(';')) {
@@ -52,7 +55,7 @@ function cookie(lines, name) {
   return null;
 }
 
-/** 32-bit FNV-1a hash of a string's UTF-16 code units, as an unsigned integer. */
+/** 32-bit FNV-1a hash of a string's UTF-16 code units, as an unsigned integer. @param {string} s */
 function fnv1a(s) {
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;

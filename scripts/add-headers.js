@@ -21,7 +21,10 @@ export default {
   },
 };
 
-/** Sets every name → value of `values` (a config map, possibly absent) on `headers`. */
+/**
+ * Sets every name → value of `values` (a config map, possibly absent) on `headers`.
+ * @param {import('./types/portico').PorticoHeaders} headers @param {Record<string, any> | undefined} values
+ */
 function apply(headers, values) {
   if (values == null) return;
   for (const name of Object.keys(values)) {

@@ -9,8 +9,6 @@
 // (500) rather than reach the client unredacted. The gateway recomputes Content-Length.
 //
 //   - { type: script, file: redact.js, config: { fields: [password, number, ssn] } }
-const JSON_TYPE = /^application\/([\w.-]+\+)?json\s*(;|$)/i;
-
 export default {
   phase: 'transform',
 
@@ -28,10 +26,17 @@ export default {
   },
 };
 
-/** A copy of `value` with every member named in `fields` replaced by `mask`, at any depth. */
+// (top-level constants may follow the export: the hooks run only after the module is evaluated)
+const JSON_TYPE = /^application\/([\w.-]+\+)?json\s*(;|$)/i;
+
+/**
+ * A copy of `value` with every member named in `fields` replaced by `mask`, at any depth.
+ * @param {unknown} value @param {Set<string>} fields @param {unknown} mask @returns {unknown}
+ */
 function redact(value, fields, mask) {
   if (Array.isArray(value)) return value.map((v) => redact(v, fields, mask));
   if (value === null || typeof value !== 'object') return value;
+  /** @type {Record<string, unknown>} */
   const out = {};
   for (const [k, v] of Object.entries(value)) out[k] = fields.has(k) ? mask : redact(v, fields, mask);
   return out;

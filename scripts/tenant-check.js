@@ -31,7 +31,11 @@ export default {
   },
 };
 
-/** Answers like the gateway's own errors (ctx.respond sends an object as application/json). */
+/**
+ * Answers like the gateway's own errors (ctx.respond sends an object as application/json).
+ * @param {import('./types/portico').PorticoContext} ctx @param {number} status
+ * @param {string} title @param {string} detail
+ */
 function deny(ctx, status, title, detail) {
   ctx.respond(status, {
     type: 'urn:portico:problem:tenant', title, status, detail, instance: ctx.requestId,

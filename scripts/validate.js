@@ -11,10 +11,6 @@
 //   required: top-level fields that must be present and not empty (default [])
 //
 //   - { type: script, file: validate.js, config: { required: [name, email] } }
-const WRITES = new Set(['POST', 'PUT', 'PATCH']);
-const JSON_TYPE = /^application\/([\w.-]+\+)?json\s*(;|$)/i;
-const PROBLEM = 'validate.problem'; // request attribute: this filter answered with a problem
-
 export default {
   phase: 'transform',
 
@@ -23,6 +19,7 @@ export default {
     if (!JSON_TYPE.test(req.headers.get('Content-Type') ?? '')) {
       return reject(ctx, 'The body must be JSON.', [{ field: '', message: 'Content-Type must be application/json' }]);
     }
+    /** @type {any} */
     let body;
     try {
       body = await req.json();
@@ -46,10 +43,17 @@ export default {
   },
 };
 
+// (top-level constants may follow the export: the hooks run only after the module is evaluated)
+const WRITES = new Set(['POST', 'PUT', 'PATCH']);
+const JSON_TYPE = /^application\/([\w.-]+\+)?json\s*(;|$)/i;
+const PROBLEM = 'validate.problem'; // request attribute: this filter answered with a problem
+
+/** Whether a required field's value counts as missing. @param {unknown} v */
 function isEmpty(v) {
   return v == null || (typeof v === 'string' && v.trim() === '') || (Array.isArray(v) && v.length === 0);
 }
 
+/** 400 problem. @param {import('./types/portico').PorticoContext} ctx @param {string} detail @param {object[]} errors */
 function reject(ctx, detail, errors) {
   ctx.attributes[PROBLEM] = true;
   ctx.respond(400, {
