@@ -3,6 +3,7 @@ package io.portico.core.script;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portico.core.testing.ScriptedGateway;
+import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -180,6 +181,10 @@ class ScriptExamplesTest {
         assertThat(gw.get("/ab/x", "Cookie", "session=1; ab=\"b\"").body()).startsWith("b ");
         assertThat(gw.get("/ab/x", "Cookie", "xab=b; abc=b; session=ab=b").body()).startsWith("a ");
         assertThat(gw.get("/ab/x", "Cookie", "session=1", "Cookie", "ab=b").body()).startsWith("b ");
+        // several Cookie lines on the wire (the JDK client may fold them into one, so write them by hand)
+        String raw = rawGet("/ab/x", "Cookie: session=1", "Cookie: theme=dark; ab=b");
+        assertThat(raw).startsWith("HTTP/1.1 200").contains("\r\n\r\nb GET /ab/x\n")
+                .contains("\ncookie: session=1\ncookie: theme=dark; ab=b\n");
         HttpResponse<String> r = gw.get("/ab/x", "Cookie", "ab=b");
         assertThat(r.headers().allValues("Set-Cookie")).as("no hash-header: nothing assigned").isEmpty();
     }
@@ -209,6 +214,20 @@ class ScriptExamplesTest {
         HttpResponse<String> anon = gw.get("/abh/x");
         assertThat(anon.body()).startsWith("a ");
         assertThat(anon.headers().allValues("Set-Cookie")).isEmpty();
+    }
+
+    /** A GET written byte by byte (HTTP/1.1, Connection: close); the whole response as text. */
+    static String rawGet(String path, String... headerLines) throws Exception {
+        try (Socket s = new Socket("127.0.0.1", gw.gateway().port())) {
+            s.setSoTimeout(20_000);
+            StringBuilder req = new StringBuilder("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n");
+            for (String h : headerLines) {
+                req.append(h).append("\r\n");
+            }
+            s.getOutputStream().write(req.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
+            s.getOutputStream().flush();
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 
     /** The script's hash: 32-bit FNV-1a over UTF-16 code units. */
