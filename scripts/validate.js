@@ -36,17 +36,11 @@ export default {
     const errors = required.filter((f) => isEmpty(body[f])).map((f) => ({ field: f, message: 'is required' }));
     if (errors.length > 0) reject(ctx, `Missing required field(s): ${errors.map((e) => e.field).join(', ')}.`, errors);
   },
-
-  // ctx.respond sends an object body as application/json; relabel our own answers as problem+json.
-  onResponse(res, ctx) {
-    if (ctx.attributes[PROBLEM]) res.headers.set('Content-Type', 'application/problem+json');
-  },
 };
 
 // (top-level constants may follow the export: the hooks run only after the module is evaluated)
 const WRITES = new Set(['POST', 'PUT', 'PATCH']);
 const JSON_TYPE = /^application\/([\w.-]+\+)?json\s*(;|$)/i;
-const PROBLEM = 'validate.problem'; // request attribute: this filter answered with a problem
 
 /** Whether a required field's value counts as missing. @param {unknown} v */
 function isEmpty(v) {
@@ -55,7 +49,6 @@ function isEmpty(v) {
 
 /** 400 problem. @param {import('./types/portico').PorticoContext} ctx @param {string} detail @param {object[]} errors */
 function reject(ctx, detail, errors) {
-  ctx.attributes[PROBLEM] = true;
   ctx.respond(400, {
     type: 'urn:portico:problem:validation', title: 'Bad Request', status: 400, detail, instance: ctx.requestId, errors,
   }, { 'Content-Type': 'application/problem+json' });

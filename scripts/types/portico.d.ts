@@ -87,8 +87,9 @@ export interface PorticoResponse {
 export interface PorticoContext {
     /**
      * Answers the client now instead of proceeding (`onRequest` only; once per call). A string body is sent
-     * as `text/plain; charset=utf-8`, anything else as JSON. Header values may be arrays for repeated
-     * headers. A status outside 200..599 throws a `RangeError`.
+     * as `text/plain; charset=utf-8`, anything else as JSON (`application/json`), unless `headers` has a
+     * `Content-Type`, which then labels the body. Header values may be arrays for repeated headers. A
+     * status outside 200..599 throws a `RangeError`.
      */
     respond(status: number, body?: string | number | boolean | object | null,
             headers?: Record<string, PorticoText | PorticoText[]>): void;

@@ -267,6 +267,61 @@ class LauncherIT {
         assertStopsWithZeroOnSigterm(gw);
     }
 
+    /**
+     * Memory bombs against a real gateway process with a small heap ({@code PORTICO_OPTS=-Xmx256m}) and a
+     * 10 s script budget, so the heap guard, not the clock, has to stop them: each request is answered 500,
+     * the process stays up and keeps serving other routes, and no other thread died of an OutOfMemoryError.
+     */
+    @Test
+    void memoryBombScriptsFailTheirRequestAndTheGatewayKeepsServing() throws Exception {
+        int[] ports = freePorts(3);
+        int port = ports[0];
+        Path scripts = Files.createDirectories(tmp.resolve("bombs"));
+        Files.writeString(scripts.resolve("grow.js"), """
+                export default { phase: 'transform', onRequest() {
+                  const hoard = [];
+                  for (;;) { hoard.push(new Array(1 << 16).fill(1.5)); }
+                } };
+                """, StandardCharsets.UTF_8);
+        Files.writeString(scripts.resolve("huge.js"), """
+                export default { phase: 'transform', onRequest() { return new Array(2 ** 31 - 2).fill(0).length; } };
+                """, StandardCharsets.UTF_8);
+        Path conf = Files.createDirectories(tmp.resolve("conf-bombs")).resolve("portico.yaml");
+        Files.writeString(conf, bundledConfigWithPorts(port, ports[1], ports[2]).replace(
+                "dir: \"" + home.resolve("scripts") + "\"", "dir: \"" + scripts + "\"") + """
+                  - id: grow
+                    match: { path: /grow }
+                    upstream: demo
+                    filters: [ { type: script, file: grow.js, timeout: 10s } ]
+                  - id: huge
+                    match: { path: /huge }
+                    upstream: demo
+                    filters: [ { type: script, file: huge.js, timeout: 10s } ]
+                """, StandardCharsets.UTF_8);
+        Launched gw = launch(home.resolve("bin/portico"), Map.of("PORTICO_OPTS", "-Xmx256m"), tmp,
+                "--config", conf.toString());
+        awaitListening(gw, port);
+        String base = "http://127.0.0.1:" + port;
+        for (String path : List.of("/grow", "/huge", "/grow", "/grow")) {
+            long t0 = System.nanoTime();
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + path))
+                    .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            System.out.println("memory bomb " + path + " → " + r.statusCode() + " in " + ms + " ms");
+            assertThat(r.statusCode()).as(path + gw.output()).isEqualTo(500);
+            assertThat(r.body()).contains("urn:portico:problem:filter-error");
+            assertThat(ms).as(path + " stopped before its 10 s budget" + gw.output()).isLessThan(9000);
+            for (int i = 0; i < 5; i++) {
+                assertDemoEcho(gw, port, "/demo/after" + i, "/after" + i, "");
+            }
+        }
+        assertThat(gw.process.isAlive()).isTrue();
+        String log = read(gw.out) + read(gw.err);
+        assertThat(log).as(gw.output()).contains("heap still nearly full after a garbage collection")
+                .doesNotContain("Exception in thread");
+        assertStopsWithZeroOnSigterm(gw);
+    }
+
     private static String stampScript(String version) {
         return """
                 export default {

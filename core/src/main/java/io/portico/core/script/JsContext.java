@@ -20,7 +20,8 @@ import org.graalvm.polyglot.proxy.ProxyExecutable;
  * reused.
  *
  * <ul>
- *   <li>{@code respond(status, body?, headers?)}: answer the client instead of proceeding. {@code body}
+ *   <li>{@code respond(status, body?, headers?)}: answer the client instead of proceeding (a
+ *       {@code Content-Type} among {@code headers} labels the body instead of the default). {@code body}
  *       null/undefined → no body; a string → {@code text/plain; charset=utf-8}; anything else →
  *       {@code JSON.stringify(body)} as {@code application/json}. {@code headers} is an object of
  *       name → value (a value may be an array for repeated headers). A bad status (outside 200..599),
@@ -190,20 +191,7 @@ public final class JsContext extends JsView {
         if (status < 200 || status > 599) {
             throw JsErrors.rangeError("ctx.respond: status must be 200..599, got " + status);
         }
-        Decision.Respond r = Decision.respond(status);
-        Value body = args.length > 1 ? args[1] : null;
-        if (body != null && !body.isNull()) {
-            if (body.isString()) {
-                r = r.body(JsValues.bodyBytes(body.asString(), exchange.bodyLimit(), "ctx.respond"),
-                        "text/plain; charset=utf-8");
-            } else {
-                String json = JsValues.stringify(body);
-                if (json == null) {
-                    throw JsErrors.typeError("ctx.respond: body cannot be serialized as JSON");
-                }
-                r = r.body(JsValues.bodyBytes(json, exchange.bodyLimit(), "ctx.respond"), "application/json");
-            }
-        }
+        java.util.List<java.util.Map.Entry<String, String>> extra = new java.util.ArrayList<>();
         Value headers = args.length > 2 ? args[2] : null;
         if (headers != null && !headers.isNull()) {
             if (!headers.hasMembers()) {
@@ -213,12 +201,38 @@ public final class JsContext extends JsView {
                 Value v = headers.getMember(name);
                 if (v.hasArrayElements()) {
                     for (long i = 0; i < v.getArraySize(); i++) {
-                        r = r.header(checkName(name), checkValue(JsHeaders.text(v.getArrayElement(i))));
+                        extra.add(java.util.Map.entry(checkName(name), checkValue(JsHeaders.text(v.getArrayElement(i)))));
                     }
                 } else {
-                    r = r.header(checkName(name), checkValue(JsHeaders.text(v)));
+                    extra.add(java.util.Map.entry(checkName(name), checkValue(JsHeaders.text(v))));
                 }
             }
+        }
+        Decision.Respond r = Decision.respond(status);
+        Value body = args.length > 1 ? args[1] : null;
+        String contentType = null; // a Content-Type among the headers labels the body (e.g. problem+json)
+        if (body != null && !body.isNull()) {
+            for (var it = extra.iterator(); it.hasNext(); ) {
+                var h = it.next();
+                if (h.getKey().equalsIgnoreCase("Content-Type")) {
+                    contentType = h.getValue();
+                    it.remove();
+                }
+            }
+            if (body.isString()) {
+                r = r.body(JsValues.bodyBytes(body.asString(), exchange.bodyLimit(), "ctx.respond"),
+                        contentType != null ? contentType : "text/plain; charset=utf-8");
+            } else {
+                String json = JsValues.stringify(body);
+                if (json == null) {
+                    throw JsErrors.typeError("ctx.respond: body cannot be serialized as JSON");
+                }
+                r = r.body(JsValues.bodyBytes(json, exchange.bodyLimit(), "ctx.respond"),
+                        contentType != null ? contentType : "application/json");
+            }
+        }
+        for (var h : extra) {
+            r = r.header(h.getKey(), h.getValue());
         }
         answer = r;
         return null;

@@ -79,21 +79,37 @@ final class Watchdog implements AutoCloseable {
     private void loop() {
         while (!closed) {
             LockSupport.parkNanos(TICK_MILLIS * 1_000_000L);
-            long now = System.nanoTime();
-            boolean heapNearlyFull = !armed.isEmpty() && heapPressure.getAsBoolean();
-            int cancelled = 0;
-            for (Ticket t : armed) {
-                if (now - t.deadline >= 0) {
-                    t.expire();
-                } else if (heapNearlyFull && now - t.armedAt >= TICK_MILLIS * 1_000_000L && t.expire()) {
-                    cancelled++;
-                }
+            try {
+                sweep();
+            } catch (Throwable e) { // an OutOfMemoryError here must not end runaway protection
+                sweepFailed(e);
             }
-            if (cancelled > 0) {
-                heapPressure.cancelled();
-                LOG.severe("heap still nearly full after a garbage collection: cancelled " + cancelled + " running script invocation(s) to free their memory (a script allocating "
-                        + "without bound?)");
+        }
+    }
+
+    private void sweep() {
+        long now = System.nanoTime();
+        boolean heapNearlyFull = !armed.isEmpty() && heapPressure.getAsBoolean();
+        int cancelled = 0;
+        for (Ticket t : armed) {
+            if (now - t.deadline >= 0) {
+                t.expire();
+            } else if (heapNearlyFull && now - t.armedAt >= TICK_MILLIS * 1_000_000L && t.expire()) {
+                cancelled++;
             }
+        }
+        if (cancelled > 0) {
+            heapPressure.cancelled();
+            LOG.severe("heap still nearly full after a garbage collection: cancelled " + cancelled
+                    + " running script invocation(s) to free their memory (a script allocating without bound?)");
+        }
+    }
+
+    private static void sweepFailed(Throwable e) {
+        try {
+            LOG.log(Level.SEVERE, "script watchdog sweep failed; it keeps running", e);
+        } catch (Throwable ignored) {
+            // no memory even to log: the next tick tries again
         }
     }
 

@@ -11,17 +11,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Scripts that try to exhaust the heap (the test JVM has -Xmx256m) with a generous time budget, so the
- * memory protection, not the clock, has to stop them: the request fails with 500 and the gateway keeps
- * serving.
+ * Scripts that try to exhaust the heap with a generous time budget, so the memory protection, not the clock,
+ * has to stop them: the request fails with 500 and the gateway keeps serving. Only bombs that cannot fill
+ * the heap of this shared test JVM run here (one allocation larger than the heap, a string doubling up to
+ * the engine's length limit); the growing-array bomb, which does fill the heap, runs against a separate
+ * gateway process in the distribution's LauncherIT, where an OutOfMemoryError it causes elsewhere cannot
+ * break the test's own client.
  */
 class ScriptMemoryBombTest {
-    static final String GROWING = """
-            export default { phase: 'transform', onRequest(req, ctx) {
-              const hoard = [];
-              for (;;) { hoard.push(new Array(1 << 16).fill(1.5)); }
-            } };
-            """;
     static final String HUGE = """
             export default { phase: 'transform', onRequest(req, ctx) {
               const a = new Array(2 ** 31 - 2).fill(0); return a.length;
@@ -46,12 +43,8 @@ class ScriptMemoryBombTest {
 
     @Test
     void bombsFailTheirRequestAndTheGatewayKeepsServing() throws Exception {
-        gw = ScriptedGateway.start(dir, Map.of("growing.js", GROWING, "huge.js", HUGE, "strings.js", STRINGS,
+        gw = ScriptedGateway.start(dir, Map.of("huge.js", HUGE, "strings.js", STRINGS,
                 "ok.js", ScriptLifecycleTest.tagScript("fine")), """
-                  - id: growing
-                    match: { path: /growing }
-                    upstream: a
-                    filters: [ { type: script, file: growing.js, timeout: 10s } ]
                   - id: huge
                     match: { path: /huge }
                     upstream: a
@@ -65,7 +58,7 @@ class ScriptMemoryBombTest {
                     upstream: a
                     filters: [ { type: script, file: ok.js } ]
                 """);
-        for (String path : new String[] {"/growing", "/huge", "/strings", "/growing"}) {
+        for (String path : new String[] {"/huge", "/strings", "/huge"}) {
             long t0 = System.nanoTime();
             HttpResponse<String> r = gw.get(path);
             long ms = (System.nanoTime() - t0) / 1_000_000;
