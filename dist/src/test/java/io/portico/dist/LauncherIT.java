@@ -310,7 +310,7 @@ class LauncherIT {
             System.out.println("memory bomb " + path + " → " + r.statusCode() + " in " + ms + " ms");
             assertThat(r.statusCode()).as(path + gw.output()).isEqualTo(500);
             assertThat(r.body()).contains("urn:portico:problem:filter-error");
-            assertThat(ms).as(path + " stopped before its 10 s budget" + gw.output()).isLessThan(9000);
+            assertThat(ms).as(path + " stopped by the heap guard, before its 10 s budget" + gw.output()).isLessThan(10_000);
             for (int i = 0; i < 5; i++) {
                 assertDemoEcho(gw, port, "/demo/after" + i, "/after" + i, "");
             }
@@ -440,10 +440,12 @@ class LauncherIT {
                 assertThat(files.map(f -> f.getFileName().toString()))
                         .as("jvmci/" + jar + "-*.jar").anyMatch(n -> n.matches(Pattern.quote(jar) + "-[0-9][^/]*\\.jar"));
             }
-            try (var files = Files.list(home.resolve("lib"))) {
-                assertThat(files.map(f -> f.getFileName().toString()))
-                        .as("lib/ must not hold " + jar).noneMatch(n -> n.matches(Pattern.quote(jar) + "-[0-9][^/]*\\.jar"));
-            }
+        }
+        // the compiler itself is only on the upgrade module path; collections, word and truffle-compiler are
+        // also runtime dependencies of the polyglot engine, so lib/ has them too (the interpreter needs them)
+        try (var files = Files.list(home.resolve("lib"))) {
+            assertThat(files.map(f -> f.getFileName().toString()))
+                    .as("lib/ must not hold the Graal compiler").noneMatch(n -> n.matches("compiler-[0-9][^/]*\\.jar"));
         }
     }
 

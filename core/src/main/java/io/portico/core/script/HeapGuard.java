@@ -31,10 +31,8 @@ final class HeapGuard implements BooleanSupplier {
     /** Fraction of a pool's maximum that, still used after a collection, counts as pressure. */
     static final double FRACTION = 0.85;
 
-    /** How long a full-collection verdict holds. */
-    static final long CONFIRM_NANOS = 1_000_000_000L;
-    /** The least time between two confirming full collections. */
-    static final long MIN_GC_NANOS = 100_000_000L;
+    /** How long a full-collection verdict holds (also the least time between two confirming collections). */
+    static final long CONFIRM_NANOS = 100_000_000L;
 
     private final List<MemoryPoolMXBean> pools = new ArrayList<>();
     private long confirmedAt = System.nanoTime() - CONFIRM_NANOS;
@@ -54,7 +52,8 @@ final class HeapGuard implements BooleanSupplier {
      * Whether the heap is under pressure. A young collection leaves dead objects in the old generation, so a
      * pool above its threshold after one is only a suspicion: it is confirmed with a full collection
      * ({@link System#gc()}, at most once per {@link #CONFIRM_NANOS}, on the caller's thread), and the verdict
-     * holds until the next confirmation. Called by the watchdog thread only.
+     * holds until the next confirmation. Called by the watchdog thread only, and only while a script call
+     * has been running for more than a tick, so a busy gateway with well-behaved scripts never pays for it.
      */
     @Override
     public boolean getAsBoolean() {
@@ -73,11 +72,10 @@ final class HeapGuard implements BooleanSupplier {
 
     /**
      * Forgets the verdict after the watchdog cancelled invocations (their memory is now garbage): the next
-     * suspicion is confirmed with a new full collection, at most one per {@link #MIN_GC_NANOS}.
+     * suspicion is confirmed with a new full collection.
      */
     void cancelled() {
         pressure = false;
-        confirmedAt = Math.min(confirmedAt, System.nanoTime() - CONFIRM_NANOS + MIN_GC_NANOS);
     }
 
     private boolean exceeded() {

@@ -89,12 +89,21 @@ final class Watchdog implements AutoCloseable {
 
     private void sweep() {
         long now = System.nanoTime();
-        boolean heapNearlyFull = !armed.isEmpty() && heapPressure.getAsBoolean();
-        int cancelled = 0;
+        boolean longRunner = false;
         for (Ticket t : armed) {
             if (now - t.deadline >= 0) {
                 t.expire();
-            } else if (heapNearlyFull && now - t.armedAt >= TICK_MILLIS * 1_000_000L && t.expire()) {
+            } else if (now - t.armedAt >= TICK_MILLIS * 1_000_000L) {
+                longRunner = true;
+            }
+        }
+        // the heap is only looked at while a call has run for a tick: well-behaved calls never trigger it
+        if (!longRunner || !heapPressure.getAsBoolean()) {
+            return;
+        }
+        int cancelled = 0;
+        for (Ticket t : armed) {
+            if (now - t.armedAt >= TICK_MILLIS * 1_000_000L && t.expire()) {
                 cancelled++;
             }
         }
