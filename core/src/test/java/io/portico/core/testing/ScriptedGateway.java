@@ -33,7 +33,8 @@ import java.util.concurrent.Executors;
  * A path ending in {@code .json} answers {@code {"user":"ann","password":"secret","card":{"number":"4111"}}}
  * as {@code application/json}, except {@code .../echo.json}, which answers the request body as
  * {@code application/json} (or as the request's {@code X-Echo-Content-Type}). Each request header
- * {@code X-Echo-Set-Header: Name: value} adds a response header {@code Name: value}.
+ * {@code X-Echo-Set-Header: Name: value} adds a response header {@code Name: value}; {@code X-Echo-Delay-Ms: n}
+ * makes the upstream wait n ms before answering.
  */
 public final class ScriptedGateway implements AutoCloseable {
     private final Path dir;
@@ -107,6 +108,14 @@ public final class ScriptedGateway implements AutoCloseable {
         s.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         s.createContext("/", ex -> {
             byte[] in = ex.getRequestBody().readAllBytes();
+            String delay = ex.getRequestHeaders().getFirst("X-Echo-Delay-Ms");
+            if (delay != null) {
+                try {
+                    Thread.sleep(Long.parseLong(delay));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             StringBuilder sb = new StringBuilder(name).append(' ').append(ex.getRequestMethod()).append(' ')
                     .append(ex.getRequestURI().getRawPath());
             if (ex.getRequestURI().getRawQuery() != null) {
