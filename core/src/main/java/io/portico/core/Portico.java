@@ -176,8 +176,19 @@ public final class Portico {
      */
     private static int validate(Path file, PrintStream out, PrintStream err) {
         // validate prints a verdict: the plugin host's load/unload lines are noise here (failures still show)
+        java.util.logging.Level pluginLevel = PLUGIN_LOG.getLevel();
+        java.util.logging.Level scriptLevel = SCRIPT_LOG.getLevel();
         PLUGIN_LOG.setLevel(java.util.logging.Level.WARNING);
         SCRIPT_LOG.setLevel(java.util.logging.Level.WARNING);
+        try {
+            return validateQuietly(file, out, err);
+        } finally {
+            PLUGIN_LOG.setLevel(pluginLevel);
+            SCRIPT_LOG.setLevel(scriptLevel);
+        }
+    }
+
+    private static int validateQuietly(Path file, PrintStream out, PrintStream err) {
         ScriptLibrary scripts = new ScriptLibrary(ConfigDirectories.scripts(file, System::getenv));
         PluginHost plugins = openPlugins(file, scripts, err);
         if (plugins == null) {

@@ -57,6 +57,27 @@ class PluginsCliTest {
         assertThat(cli("validate", unknownType.toString())).startsWith("2 ").contains("absent");
     }
 
+    @Test
+    void validateChecksScriptFiltersAgainstScriptsDir() throws IOException {
+        write("js/ok.js", "export default { phase: 'authorize', onRequest(req, ctx) { } };\n");
+        write("js/broken.js", "export default { phase: 'authorize',\n  onRequest(req, ctx) { return ) } };\n");
+        String head = "scripts: { dir: js }\nupstreams: { up: { targets: [ \"http://127.0.0.1:1\" ] } }\n"
+                + "routes:\n  - id: r\n    match: { path: /x }\n    upstream: up\n    filters:\n";
+        Path ok = write("s-ok.yaml", head + "      - { type: script, file: ok.js, timeout: 20ms }\n");
+        Path missing = write("s-missing.yaml", head + "      - { type: script, file: gone.js }\n");
+        Path broken = write("s-broken.yaml", head + "      - { type: script, file: broken.js }\n");
+        Path escape = write("s-escape.yaml", head + "      - { type: script, file: ../s-ok.yaml }\n");
+        Path badTimeout = write("s-timeout.yaml", head + "      - { type: script, file: ok.js, timeout: 0s }\n");
+
+        assertThat(cli("validate", ok.toString())).startsWith("0 ");
+        assertThat(cli("validate", missing.toString())).startsWith("2 ")
+                .contains("s-missing.yaml:8: filter 'script': script 'gone.js' is not loaded").contains("no such file");
+        assertThat(cli("validate", broken.toString())).startsWith("2 ").contains("s-broken.yaml:8")
+                .contains("broken.js:2:");
+        assertThat(cli("validate", escape.toString())).startsWith("2 ").contains("must be a path inside scripts.dir");
+        assertThat(cli("validate", badTimeout.toString())).startsWith("2 ").contains("timeout");
+    }
+
     /** "code stdout stderr". */
     private static String cli(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();

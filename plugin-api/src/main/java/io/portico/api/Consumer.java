@@ -15,7 +15,16 @@ import java.util.Set;
 public record Consumer(String id, Set<String> groups, Map<String, Object> claims) {
     public Consumer {
         Objects.requireNonNull(id, "id");
-        groups = Set.copyOf(groups);
+        groups = orderedCopy(groups);
         claims = Map.copyOf(claims);
+    }
+
+    /** An unmodifiable copy keeping the given order (groups are shown in that order to scripts and logs). */
+    private static Set<String> orderedCopy(Set<String> groups) {
+        java.util.LinkedHashSet<String> copy = new java.util.LinkedHashSet<>();
+        for (String g : groups) {
+            copy.add(Objects.requireNonNull(g, "group"));
+        }
+        return java.util.Collections.unmodifiableSet(copy);
     }
 }

@@ -45,6 +45,14 @@ public abstract class ExchangeBase implements Exchange {
         this.upstream = Objects.requireNonNull(upstream, "upstream");
     }
 
+    /**
+     * The most bytes a body may have when a filter or script builds or buffers one ({@code server.max-body-size});
+     * unbounded unless the server says otherwise.
+     */
+    public long bodyLimit() {
+        return Long.MAX_VALUE;
+    }
+
     /** Whether an upstream named {@code name} exists in the configuration this request runs on. */
     protected abstract boolean upstreamExists(String name);
 

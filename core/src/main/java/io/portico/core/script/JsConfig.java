@@ -1,33 +1,39 @@
 package io.portico.core.script;
 
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.graalvm.polyglot.Value;
-import org.graalvm.polyglot.proxy.ProxyArray;
 import org.graalvm.polyglot.proxy.ProxyObject;
 
 /**
  * {@code ctx.config}: a read-only JS view of the filter's {@code config:} map. Nested maps and lists are
  * wrapped on access (no copy, no JSON); strings, numbers and booleans pass as they are, anything else as its
- * {@code toString()}. Writes throw into JS. Immutable if the map is; safe to share across threads and
- * contexts when the map is not changed.
+ * {@code toString()}. Writes and deletes throw a JS {@code TypeError}. Immutable if the map is; safe to share
+ * across threads and contexts when the map is not changed. Also the read-only view of other maps scripts
+ * see ({@code req.params}, {@code ctx.route}, consumer claims, Java-set attribute values).
  */
 public final class JsConfig implements ProxyObject {
     private final Map<String, ?> map;
+    private final String label;
 
     public JsConfig(Map<String, ?> map) {
+        this(map, "ctx.config");
+    }
+
+    /** @param label what scripts call the map, for error messages */
+    JsConfig(Map<String, ?> map, String label) {
         this.map = Objects.requireNonNull(map, "map");
+        this.label = Objects.requireNonNull(label, "label");
     }
 
     @Override
     public Object getMember(String key) {
-        return wrap(map.get(key));
+        return JsValues.wrap(map.get(key), label);
     }
 
     @Override
     public Object getMemberKeys() {
-        return ProxyArray.fromArray(map.keySet().toArray());
+        return new JsValues.ReadOnlyArray(map.keySet().toArray(), label);
     }
 
     @Override
@@ -37,44 +43,11 @@ public final class JsConfig implements ProxyObject {
 
     @Override
     public void putMember(String key, Value value) {
-        throw new UnsupportedOperationException("ctx.config is read-only");
+        throw JsErrors.typeError(label + " is read-only");
     }
 
     @Override
     public boolean removeMember(String key) {
-        throw new UnsupportedOperationException("ctx.config is read-only");
-    }
-
-    @SuppressWarnings("unchecked")
-    static Object wrap(Object v) {
-        if (v == null || v instanceof String || v instanceof Boolean || v instanceof Integer
-                || v instanceof Long || v instanceof Double || v instanceof Float || v instanceof Short
-                || v instanceof Byte) {
-            return v;
-        }
-        if (v instanceof Map<?, ?> m) {
-            return new JsConfig((Map<String, ?>) m);
-        }
-        if (v instanceof List<?> l) {
-            return new ReadOnlyList(l);
-        }
-        return v.toString();
-    }
-
-    private record ReadOnlyList(List<?> list) implements ProxyArray {
-        @Override
-        public Object get(long index) {
-            return index >= 0 && index < list.size() ? wrap(list.get((int) index)) : null;
-        }
-
-        @Override
-        public void set(long index, Value value) {
-            throw new UnsupportedOperationException("ctx.config is read-only");
-        }
-
-        @Override
-        public long getSize() {
-            return list.size();
-        }
+        throw JsErrors.typeError(label + " is read-only");
     }
 }

@@ -10,8 +10,8 @@ import org.graalvm.polyglot.proxy.ProxyArray;
 /**
  * {@code req.headers} / {@code res.headers}: a live, case-insensitive view of plugin-api {@link Headers}.
  * Only the exported methods are visible to JS. Same threading as the exchange (the calling thread only).
- * Values set from JS must be strings, numbers or booleans; CR, LF and NUL are refused by the underlying
- * {@link Headers} (the call throws into JS).
+ * Values set from JS must be strings, numbers or booleans (else a JS {@code TypeError}); CR, LF and NUL are
+ * refused by the underlying {@link Headers} (the call throws into JS). Arrays returned are snapshots.
  */
 public final class JsHeaders {
     private final Headers headers;
@@ -56,16 +56,13 @@ public final class JsHeaders {
         headers.remove(name);
     }
 
+    /** The header names present, in their first-seen spelling, as a JS array (a snapshot). */
+    @HostAccess.Export
+    public Object names() {
+        return ProxyArray.fromList(new ArrayList<Object>(headers.names()));
+    }
+
     static String text(Value value) {
-        if (value == null || value.isNull()) {
-            throw new IllegalArgumentException("header value must not be null or undefined");
-        }
-        if (value.isString()) {
-            return value.asString();
-        }
-        if (value.isNumber() || value.isBoolean()) {
-            return value.toString();
-        }
-        throw new IllegalArgumentException("header value must be a string, number or boolean");
+        return JsValues.text(value, "header value");
     }
 }

@@ -1,6 +1,5 @@
 package io.portico.core.script;
 
-import io.portico.core.chain.MutableHeaders;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -24,6 +23,7 @@ import org.graalvm.polyglot.HostAccess;
 import org.graalvm.polyglot.PolyglotAccess;
 import org.graalvm.polyglot.Source;
 import org.graalvm.polyglot.io.IOAccess;
+import org.graalvm.polyglot.proxy.ProxyExecutable;
 
 /**
  * The JavaScript runtime for script filters: one shared GraalVM {@link Engine} (so parsed and compiled code
@@ -77,24 +77,50 @@ public final class ScriptEngine implements AutoCloseable {
      * 2-core machine, which would otherwise fail the first script's evaluation or call).
      */
     private void warmUp() {
-        // also takes the host-exception paths: their first use loads and links a lot of classes
+        // touches every binding member once, and the error paths: their first use loads and links a lot of classes
         Source warm = Source.newBuilder("js", """
-                export default { phase: 'transform', onRequest(req, ctx) {
-                  req.headers.set('x-warm', req.headers.get('x-warm') ?? req.method + req.path);
-                  req.headers.add('x-warm', 1); req.headers.has('x-warm'); req.headers.getAll('x-warm');
-                  req.headers.delete('x-warm');
-                  try { ctx.config.k = 1; } catch (e) { }
-                  try { req.headers.set('x-warm', null); } catch (e) { String(e.message); }
-                  try { ctx.respond(1); } catch (e) { String(e.stack); }
+                export default { phase: 'transform', async onRequest(req, ctx) {
+                  const h = req.headers, q = req.query, a = ctx.attributes;
+                  h.set('x-warm', h.get('x-warm') ?? req.method + req.path + req.clientIp);
+                  h.add('x-warm', 1); h.has('x-warm'); h.getAll('x-warm'); h.names(); h.delete('x-warm');
+                  q.set('b', q.get('a')); q.add('b', 2); q.has('b'); q.getAll('b'); q.names(); q.delete('b');
+                  req.path = '/warm/' + req.params.id;
+                  a.n = 1; a.o = { l: [1.5, true, 'x', null] }; a.o.l[0]; Object.keys(a); delete a.n;
+                  Object.keys(req); Object.keys(ctx); Object.keys(ctx.route.params);
+                  ctx.upstream = ctx.upstream; ctx.requestId; ctx.config.k;
+                  ctx.consumer = { id: 'warm', groups: ['g'], claims: { t: 'x', n: 1 } };
+                  ctx.consumer.claims.t; ctx.consumer.groups[0]; ctx.consumer.id;
+                  ctx.log.info('warm', 1, {}); ctx.log.warn(); ctx.log.error('x');
+                  ctx.span.setAttribute('k', 1); ctx.span.addEvent('e');
+                  for (const f of [() => { ctx.config.k = 1; }, () => { req.path = 'x'; }, () => { req.method = 1; },
+                      () => { h.set('x-warm', null); }, () => { ctx.upstream = 'nope'; }, () => { delete ctx.route; },
+                      () => { ctx.respond(1); }, () => { h.set('x-warm', 'a\\nb'); }, () => JSON.parse('{')]) {
+                    try { f(); } catch (e) { String(e.message); String(e.stack); }
+                  }
+                  await req.text(); await req.json();
+                  ctx.respond(204, { a: 1 }, { 'x-a': ['1', '2'] });
                   return ctx.config.k;
-                }, onResponse(res, ctx) { res.headers.set('x-warm', res.status); ctx.respond(204, {}, {}); } };
+                }, async onResponse(res, ctx) {
+                  res.headers.set('x-warm', res.status); res.status = 201; res.body;
+                  try { res.status = 1; } catch (e) { String(e.message); }
+                  try { ctx.respond(204); } catch (e) { String(e.message); }
+                  await res.text(); await res.json(); res.body = 'x'; res.body = { a: 1 }; res.body = null;
+                } };
                 """, "portico-warm-up.js").mimeType(MODULE_MIME).buildLiteral();
+        Logger log = Logger.getLogger(ScriptEngine.class.getName() + ".warm-up");
+        log.setUseParentHandlers(false);
         try (Context c = newContext()) {
             ModuleInstance m = ModuleInstance.load(c, warm);
             JsConfig config = new JsConfig(Map.of("k", "v"));
-            JsHeaders headers = new JsHeaders(new MutableHeaders());
-            m.onRequest.execute(new JsRequest("GET", "/", headers), new JsContext(config, true));
-            m.onResponse.execute(new JsResponse(200, headers), new JsContext(config, true));
+            WarmUpExchange ex = new WarmUpExchange();
+            ProxyExecutable failed = args -> {
+                LOG.warning("JavaScript engine warm-up failed: " + args[0]);
+                return null;
+            };
+            m.onRequest.execute(new JsRequest(ex), new JsContext(ex, config, log, "portico-warm-up.js@0", true))
+                    .invokeMember("then", (ProxyExecutable) args -> null, failed);
+            m.onResponse.execute(new JsResponse(ex), new JsContext(ex, config, log, "portico-warm-up.js@0", false))
+                    .invokeMember("then", (ProxyExecutable) args -> null, failed);
         } catch (ModuleInstance.InvalidModule | RuntimeException e) {
             LOG.log(Level.WARNING, "JavaScript engine warm-up failed", e);
         }
@@ -102,10 +128,18 @@ public final class ScriptEngine implements AutoCloseable {
 
     private static Engine buildEngine() {
         try {
-            // The interpreter warning goes to stderr once per engine; we log the implementation instead.
-            return Engine.newBuilder("js").option("engine.WarnInterpreterOnly", "false").build();
+            // The interpreter warning goes to stderr once per engine; we log the implementation instead. The
+            // virtual-thread warning is about tools that walk caller frames in write mode (debuggers,
+            // instrumentation), which the sandbox does not enable; scripts run on request threads by design.
+            // (That option is flagged experimental; allowing experimental options on the engine does not let
+            // contexts or scripts set any: contexts are built without allowExperimentalOptions.)
+            return Engine.newBuilder("js")
+                    .allowExperimentalOptions(true)
+                    .option("engine.WarnInterpreterOnly", "false")
+                    .option("engine.WarnVirtualThreadSupport", "false")
+                    .build();
         } catch (IllegalArgumentException e) {
-            LOG.log(Level.FINE, "engine.WarnInterpreterOnly not accepted", e);
+            LOG.log(Level.FINE, "engine warning options not accepted", e);
             return Engine.newBuilder("js").build();
         }
     }
@@ -164,8 +198,19 @@ public final class ScriptEngine implements AutoCloseable {
         return watchdog;
     }
 
+    /** The Java package globals GraalJS defines (useless without host class lookup, so removed as noise). */
+    private static final Source NO_PACKAGE_GLOBALS = Source.create("js",
+            "for (const n of ['java', 'javax', 'javafx', 'com', 'org', 'edu', 'net', 'Packages', 'JavaImporter'])"
+                    + " { delete globalThis[n]; }");
+
     /** A new sandboxed context on the shared engine; the caller closes it. */
     Context newContext() {
+        Context c = newBareContext();
+        c.eval(NO_PACKAGE_GLOBALS);
+        return c;
+    }
+
+    private Context newBareContext() {
         return Context.newBuilder("js")
                 .engine(engine)
                 .allowAllAccess(false)

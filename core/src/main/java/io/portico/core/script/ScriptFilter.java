@@ -120,11 +120,10 @@ final class ScriptFilter implements PhasedFilter {
 
     /** The exception the chain turns into the answer (host exceptions about the body keep their meaning). */
     private static RuntimeException failure(ScriptResult.Failure<?> f) {
-        if (f.cause() instanceof PolyglotException pe && pe.isHostException()) {
-            Throwable host = pe.asHostException();
-            if (host instanceof BodyTooLargeException || host instanceof ClientBodyException) {
-                return (RuntimeException) host;
-            }
+        Throwable cause = f.cause() instanceof PolyglotException pe && pe.isHostException()
+                ? pe.asHostException() : f.cause();
+        if (cause instanceof BodyTooLargeException || cause instanceof ClientBodyException) {
+            return (RuntimeException) cause;
         }
         return new ScriptFailure(f.kind(), f.detail());
     }

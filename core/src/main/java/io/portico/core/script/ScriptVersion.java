@@ -23,8 +23,8 @@ import org.graalvm.polyglot.Value;
  * {@link ScriptOptions#poolSize()} alive, each used by one thread at a time. {@link #invoke} borrows one
  * (waiting at most {@link ScriptOptions#borrowWait()}), runs the hook under the {@link Watchdog} with
  * {@link ScriptOptions#timeout()}, and returns the context to the pool; after a timeout, a throw or an
- * engine error the context is discarded (module state may be inconsistent) and a new one is created on a
- * later call.
+ * engine error the context is discarded (module state may be inconsistent) and a replacement is prepared
+ * in the background (or, if a call needs one first, created on that call).
  *
  * <p>Module-level state is per context, and there are several contexts: scripts must not keep state
  * between calls. Thread-safe; {@link #invoke} blocks the calling thread (meant for virtual threads).
@@ -47,6 +47,7 @@ public final class ScriptVersion implements CompileResult, AutoCloseable {
     private final AtomicLong created = new AtomicLong();
     private final AtomicLong discarded = new AtomicLong();
     private final ScriptStats stats = new ScriptStats();
+    private final java.util.concurrent.atomic.AtomicBoolean refilling = new java.util.concurrent.atomic.AtomicBoolean();
     /** Requests holding this version (see {@link #retain()}); -1 once closed by {@link #retire()}. */
     private final java.util.concurrent.atomic.AtomicInteger pins = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean retired;
@@ -214,6 +215,11 @@ public final class ScriptVersion implements CompileResult, AutoCloseable {
             }
             return new ScriptResult.Failure<>(ScriptResult.Kind.INTERNAL, this + " " + hookName(hook)
                     + ": " + e, e);
+        } catch (OutOfMemoryError | StackOverflowError e) {
+            // the context is discarded below, which frees what the script held
+            ticket.disarm();
+            return new ScriptResult.Failure<>(ScriptResult.Kind.SCRIPT_ERROR, this + " " + hookName(hook)
+                    + ": " + e, null);
         } finally {
             if (keep && !closed) {
                 idle.offer(m);
@@ -223,8 +229,42 @@ public final class ScriptVersion implements CompileResult, AutoCloseable {
             } else {
                 m.close();
                 discarded.incrementAndGet();
+                refillLater();
             }
         }
+    }
+
+    /**
+     * After a context was discarded, evaluates the module in a new one on a background virtual thread (when no
+     * context is idle and the pool has room), so the next request borrows a ready context instead of paying
+     * module evaluation on its own time.
+     */
+    private void refillLater() {
+        if (closed || !refilling.compareAndSet(false, true)) {
+            return;
+        }
+        Thread.ofVirtual().name("portico-script-refill").start(() -> {
+            try {
+                if (closed || !idle.isEmpty() || !permits.tryAcquire()) {
+                    return;
+                }
+                try {
+                    ModuleInstance m = load(engine, source, options);
+                    created.incrementAndGet();
+                    if (closed || !idle.offer(m)) {
+                        m.close();
+                    } else if (closed) {
+                        drain();
+                    }
+                } catch (LoadFailure f) {
+                    LOG.fine(() -> "could not prepare a context for " + this + ": " + f.getMessage());
+                } finally {
+                    permits.release();
+                }
+            } finally {
+                refilling.set(false);
+            }
+        });
     }
 
     private <T> ScriptResult<T> timeout(Hook hook, Duration budget, Throwable cause) {
@@ -235,8 +275,8 @@ public final class ScriptVersion implements CompileResult, AutoCloseable {
     /**
      * Waits for nothing: attaches callbacks to {@code promise}; the engine runs the pending promise jobs when
      * this host call returns, so by then the callbacks ran if the promise can settle at all. A rejection with
-     * an error object is rethrown as the {@link PolyglotException} it carries (so host exceptions, e.g. a body
-     * over the limit, keep their type).
+     * a host exception (e.g. a body over the limit) rethrows it, one with a JS error rethrows that as a
+     * {@link PolyglotException}, so both are reported as if the hook had thrown synchronously.
      */
     private static Settled settle(Value promise) {
         Settled s = new Settled();
@@ -252,8 +292,13 @@ public final class ScriptVersion implements CompileResult, AutoCloseable {
                     s.value = a.length > 0 ? a[0] : null;
                     return null;
                 });
-        if (s.done && !s.fulfilled && s.value != null && s.value.isException()) {
-            s.value.throwException();
+        if (s.done && !s.fulfilled && s.value != null) {
+            if (s.value.isHostObject() && s.value.asHostObject() instanceof RuntimeException host) {
+                throw host; // e.g. a body over the limit read with await: keeps its meaning for the filter
+            }
+            if (s.value.isException()) {
+                s.value.throwException();
+            }
         }
         return s;
     }

@@ -17,16 +17,27 @@ import org.graalvm.polyglot.Context;
  * daemon thread scans the armed tickets every {@link #TICK_MILLIS} ms, so a budget is enforced within about
  * that granularity plus the time the engine needs to reach a safepoint. Thread-safe; one per
  * {@link ScriptEngine}.
+ *
+ * <p>Memory: while the {@link HeapGuard} reports the heap still nearly full after a collection, every
+ * invocation that has run for at least one tick is cancelled the same way (see there why).
  */
 final class Watchdog implements AutoCloseable {
     static final long TICK_MILLIS = 5;
     private static final Logger LOG = Logger.getLogger(Watchdog.class.getName());
 
     private final Set<Ticket> armed = ConcurrentHashMap.newKeySet();
+    private final HeapGuard heapPressure;
     private final Thread sweeper;
     private volatile boolean closed;
 
+    /** A watchdog with a {@link HeapGuard}. */
     Watchdog() {
+        this(new HeapGuard());
+    }
+
+    /** A watchdog that also cancels long-running invocations while {@code heapPressure} reports pressure. */
+    Watchdog(HeapGuard heapPressure) {
+        this.heapPressure = heapPressure;
         sweeper = new Thread(this::loop, "portico-script-watchdog");
         sweeper.setDaemon(true);
         sweeper.start();
@@ -37,9 +48,25 @@ final class Watchdog implements AutoCloseable {
      * {@code finally} block once the call returns or throws.
      */
     Ticket arm(Context context, Duration budget) {
-        Ticket t = new Ticket(context, System.nanoTime() + budget.toNanos());
+        long now = System.nanoTime();
+        Ticket t = new Ticket(context, now, now + budget.toNanos());
         armed.add(t);
         return t;
+    }
+
+    /**
+     * Cancels every armed invocation now, as if its budget had run out (the heap guard's last resort).
+     *
+     * @return how many were cancelled
+     */
+    int cancelAll() {
+        int n = 0;
+        for (Ticket t : armed) {
+            if (t.expire()) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** Stops the sweeper thread; armed tickets are no longer enforced. */
@@ -52,18 +79,46 @@ final class Watchdog implements AutoCloseable {
     private void loop() {
         while (!closed) {
             LockSupport.parkNanos(TICK_MILLIS * 1_000_000L);
-            long now = System.nanoTime();
-            for (Ticket t : armed) {
-                if (now - t.deadline >= 0 && t.state.compareAndSet(Ticket.RUNNING, Ticket.EXPIRED)) {
-                    armed.remove(t);
-                    try {
-                        t.context.close(true);
-                    } catch (RuntimeException e) {
-                        // closing a context that is being cancelled can report the cancellation itself
-                        LOG.log(Level.FINE, "closing an overdue script context", e);
-                    }
-                }
+            try {
+                sweep();
+            } catch (Throwable e) { // an OutOfMemoryError here must not end runaway protection
+                sweepFailed(e);
             }
+        }
+    }
+
+    private void sweep() {
+        long now = System.nanoTime();
+        boolean longRunner = false;
+        for (Ticket t : armed) {
+            if (now - t.deadline >= 0) {
+                t.expire();
+            } else if (now - t.armedAt >= TICK_MILLIS * 1_000_000L) {
+                longRunner = true;
+            }
+        }
+        // the heap is only looked at while a call has run for a tick: well-behaved calls never trigger it
+        if (!longRunner || !heapPressure.getAsBoolean()) {
+            return;
+        }
+        int cancelled = 0;
+        for (Ticket t : armed) {
+            if (now - t.armedAt >= TICK_MILLIS * 1_000_000L && t.expire()) {
+                cancelled++;
+            }
+        }
+        if (cancelled > 0) {
+            heapPressure.cancelled();
+            LOG.severe("heap still nearly full after a garbage collection: cancelled " + cancelled
+                    + " running script invocation(s) to free their memory (a script allocating without bound?)");
+        }
+    }
+
+    private static void sweepFailed(Throwable e) {
+        try {
+            LOG.log(Level.SEVERE, "script watchdog sweep failed; it keeps running", e);
+        } catch (Throwable ignored) {
+            // no memory even to log: the next tick tries again
         }
     }
 
@@ -75,11 +130,28 @@ final class Watchdog implements AutoCloseable {
 
         final Context context;
         final long deadline;
+        final long armedAt;
         final AtomicInteger state = new AtomicInteger(RUNNING);
 
-        private Ticket(Context context, long deadline) {
+        private Ticket(Context context, long armedAt, long deadline) {
             this.context = context;
+            this.armedAt = armedAt;
             this.deadline = deadline;
+        }
+
+        /** Cancels the call (closes its context) unless it already ended; true when this cancelled it. */
+        boolean expire() {
+            if (!state.compareAndSet(RUNNING, EXPIRED)) {
+                return false;
+            }
+            armed.remove(this);
+            try {
+                context.close(true);
+            } catch (RuntimeException e) {
+                // closing a context that is being cancelled can report the cancellation itself
+                LOG.log(Level.FINE, "closing an overdue script context", e);
+            }
+            return true;
         }
 
         /**

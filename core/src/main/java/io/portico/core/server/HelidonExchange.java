@@ -25,6 +25,7 @@ final class HelidonExchange extends ExchangeBase {
     private final Forwarding forwarding;
     private final ExchangeRequest request;
     private final Upstreams upstreams;
+    private final long maxBodySize;
     private Map<String, String> pathParams;
     private String clientIp;
 
@@ -32,10 +33,16 @@ final class HelidonExchange extends ExchangeBase {
                     long maxBodySize, Upstreams upstreams) {
         super(requestId, match.route().config().id(), match.route().config().upstream());
         this.upstreams = upstreams;
+        this.maxBodySize = maxBodySize;
         this.req = req;
         this.match = match;
         this.forwarding = forwarding;
         this.request = new ExchangeRequest(req, path, match.upstreamPath(), maxBodySize);
+    }
+
+    @Override
+    public long bodyLimit() {
+        return maxBodySize;
     }
 
     @Override

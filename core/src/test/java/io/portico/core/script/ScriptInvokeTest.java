@@ -2,11 +2,7 @@ package io.portico.core.script;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.portico.api.Body;
 import io.portico.api.Decision;
-import io.portico.api.Query;
-import io.portico.api.Request;
-import io.portico.core.chain.MutableHeaders;
 import io.portico.core.chain.MutableResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.logging.Logger;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -59,30 +56,10 @@ class ScriptInvokeTest {
         return (ScriptVersion) r;
     }
 
-    record FakeRequest(String method, String path, MutableHeaders headers) implements Request {
-        FakeRequest(String method, String path) {
-            this(method, path, new MutableHeaders());
-        }
+    static final Logger LOG = Logger.getLogger(ScriptInvokeTest.class.getName());
 
-        @Override
-        public String upstreamPath() {
-            return path;
-        }
-
-        @Override
-        public void upstreamPath(String p) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Query query() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Body body() {
-            throw new UnsupportedOperationException();
-        }
+    static JsContext ctx(FakeExchange ex, JsConfig config, boolean onRequest) {
+        return new JsContext(ex, config, LOG, "test.js@0", onRequest);
     }
 
     static final String TENANT = """
@@ -104,19 +81,20 @@ class ScriptInvokeTest {
     void headerRoundTripThroughTheBindings() throws IOException {
         JsConfig config = new JsConfig(Map.of("header", "X-Tenant", "tags", List.of("a", "b")));
         try (ScriptVersion v = compile(TENANT)) {
-            FakeRequest req = new FakeRequest("POST", "/orders");
+            FakeExchange ex = new FakeExchange("POST", "/orders");
+            var req = ex.request();
             req.headers().add("X-User-Tenant", "acme");
-            JsContext ctx = new JsContext(config, true);
+            JsContext ctx = ctx(ex, config, true);
             ScriptResult<Boolean> r = v.invoke(ScriptVersion.Hook.ON_REQUEST, val -> val.asBoolean(),
-                    new JsRequest(req), ctx);
+                    new JsRequest(ex), ctx);
             assertThat(r).isEqualTo(new ScriptResult.Ok<>(true));
             assertThat(ctx.answer()).isNull();
             assertThat(req.headers().first("x-tenant")).contains("ACME:POST");
             assertThat(req.headers().contains("X-User-Tenant")).isFalse();
             assertThat(req.headers().all("X-Seen")).containsExactly("b");
 
-            MutableResponse res = new MutableResponse(201, new MutableHeaders(), null);
-            assertThat(v.invoke(ScriptVersion.Hook.ON_RESPONSE, new JsResponse(res), new JsContext(config, false))
+            MutableResponse res = ex.respondWith(201, null, null);
+            assertThat(v.invoke(ScriptVersion.Hook.ON_RESPONSE, new JsResponse(ex), ctx(ex, config, false))
                     .ok()).isTrue();
             assertThat(res.headers().first("X-Served-By")).contains("portico");
             assertThat(res.headers().first("X-Status")).contains("201");
@@ -126,8 +104,9 @@ class ScriptInvokeTest {
     @Test
     void respondBuildsADecision() throws IOException {
         try (ScriptVersion v = compile(TENANT)) {
-            JsContext ctx = new JsContext(new JsConfig(Map.of("header", "X-Tenant")), true);
-            assertThat(v.invoke(ScriptVersion.Hook.ON_REQUEST, new JsRequest(new FakeRequest("GET", "/a")), ctx)
+            FakeExchange ex = new FakeExchange("GET", "/a");
+            JsContext ctx = ctx(ex, new JsConfig(Map.of("header", "X-Tenant")), true);
+            assertThat(v.invoke(ScriptVersion.Hook.ON_REQUEST, new JsRequest(ex), ctx)
                     .ok()).isTrue();
             Decision.Respond a = ctx.answer();
             assertThat(a.status()).isEqualTo(403);
@@ -155,15 +134,16 @@ class ScriptInvokeTest {
                   }
                 };
                 """)) {
-            JsContext ctx = new JsContext(new JsConfig(new TreeMap<>(Map.of("n", 41, "nested", Map.of("deep", true)))), true);
-            FakeRequest req = new FakeRequest("GET", "/");
+            FakeExchange ex = new FakeExchange("GET", "/");
+            var req = ex.request();
+            JsContext ctx = ctx(ex, new JsConfig(new TreeMap<>(Map.of("n", 41, "nested", Map.of("deep", true)))), true);
             ScriptResult<String> r = v.invoke(ScriptVersion.Hook.ON_REQUEST, val -> val.asString(),
-                    new JsRequest(req), ctx);
+                    new JsRequest(ex), ctx);
             assertThat(r).isInstanceOf(ScriptResult.Ok.class);
             assertThat(((ScriptResult.Ok<String>) r).value()).isEqualTo(
                     "TypeError undefined|n,nested|42|true|refused|refused|bad status|ctx.respond was already called");
             assertThat(ctx.answer().status()).isEqualTo(204);
-            assertThat(req.headers().size()).isZero();
+            assertThat(ex.headers.size()).isZero();
         }
     }
 
@@ -208,16 +188,17 @@ class ScriptInvokeTest {
                   }
                 };
                 """)) {
-            JsContext ctx = new JsContext(new JsConfig(Map.of()), true);
+            FakeExchange del = new FakeExchange("DELETE", "/x");
             ScriptResult<String> r = v.invoke(ScriptVersion.Hook.ON_REQUEST, val -> val.asString(),
-                    new JsRequest(new FakeRequest("DELETE", "/x")), ctx);
+                    new JsRequest(del), ctx(del, new JsConfig(Map.of()), true));
             ScriptResult.Failure<String> f = (ScriptResult.Failure<String>) r;
             assertThat(f.kind()).isEqualTo(ScriptResult.Kind.SCRIPT_ERROR);
             assertThat(f.detail()).startsWith(v + " onRequest: TypeError: deletes are not allowed ("
                     + v.file().getFileName() + ":5:");
             assertThat(f.detail()).contains("\n    at ");
+            FakeExchange get = new FakeExchange("GET", "/x");
             assertThat(v.invoke(ScriptVersion.Hook.ON_REQUEST, val -> val.asString(),
-                    new JsRequest(new FakeRequest("GET", "/x")), ctx)).isEqualTo(new ScriptResult.Ok<>("ok"));
+                    new JsRequest(get), ctx(get, new JsConfig(Map.of()), true))).isEqualTo(new ScriptResult.Ok<>("ok"));
             assertThat(v.contextsDiscarded()).isEqualTo(1);
         }
     }
@@ -257,7 +238,7 @@ class ScriptInvokeTest {
                     return req.path + ':' + n;
                   }
                 };
-                """)) {
+                """, new ScriptOptions(Duration.ofSeconds(2), Duration.ofSeconds(2), 4, Duration.ofSeconds(5)))) {
             int threads = 8;
             int calls = 1000;
             JsConfig config = new JsConfig(Map.of());
@@ -269,10 +250,11 @@ class ScriptInvokeTest {
                     done.add(pool.submit(() -> {
                         int ok = 0;
                         for (int i = 0; i < calls; i++) {
-                            FakeRequest req = new FakeRequest("GET", "/t" + thread);
+                            FakeExchange ex = new FakeExchange("GET", "/t" + thread);
+                            var req = ex.request();
                             req.headers().add("X-N", Integer.toString(i));
                             ScriptResult<String> r = v.invoke(ScriptVersion.Hook.ON_REQUEST, val -> val.asString(),
-                                    new JsRequest(req), new JsContext(config, true));
+                                    new JsRequest(ex), ctx(ex, config, true));
                             if (r.equals(new ScriptResult.Ok<>("/t" + thread + ":" + i))
                                     && req.headers().first("X-Double").orElseThrow().equals(Integer.toString(2 * i))) {
                                 ok++;

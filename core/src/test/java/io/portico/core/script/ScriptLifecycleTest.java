@@ -77,6 +77,37 @@ class ScriptLifecycleTest {
     }
 
     @Test
+    void aRequestInFlightFinishesOnTheVersionItStartedWith() throws Exception {
+        gw = ScriptedGateway.start(dir, Map.of("tag.js", tagScript("v1")), ROUTES);
+        assertThat(gw.get("/t/x").headers().firstValue("X-Version")).contains("v1");
+        ScriptVersion v1 = gw.library().slots().get(0).current();
+
+        // the upstream holds this request for 1.5 s: onRequest ran on v1, onResponse runs after the swap
+        var slow = gw.http().sendAsync(java.net.http.HttpRequest.newBuilder(gw.uri("/t/slow"))
+                .header("X-Echo-Delay-Ms", "1500").timeout(java.time.Duration.ofSeconds(20)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        Thread.sleep(300);
+        gw.writeScript("tag.js", tagScript("v2"));
+        awaitBody("/t/x", "x-tag: v2", System.nanoTime());
+        assertThat(slow.isDone()).as("still in flight after the swap").isFalse();
+        assertThat(v1.stats().invocations()).isGreaterThan(0);
+
+        HttpResponse<String> r = slow.get();
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).contains("x-tag: v1");
+        assertThat(r.headers().firstValue("X-Version")).as("onResponse on the same version").contains("v1");
+        // v1 is closed once that last request holding it is done
+        long t0 = System.nanoTime();
+        while (!(v1.invoke(ScriptVersion.Hook.ON_REQUEST, v -> null) instanceof ScriptResult.Failure<?> f
+                && f.kind() == ScriptResult.Kind.CLOSED) && System.nanoTime() - t0 < 5_000_000_000L) {
+            Thread.sleep(10);
+        }
+        assertThat(v1.invoke(ScriptVersion.Hook.ON_REQUEST, v -> null))
+                .isInstanceOfSatisfying(ScriptResult.Failure.class,
+                        f -> assertThat(f.kind()).isEqualTo(ScriptResult.Kind.CLOSED));
+    }
+
+    @Test
     void aDeletedScriptAnswers500UntilItIsBack() throws Exception {
         gw = ScriptedGateway.start(dir, Map.of("tag.js", tagScript("v1")), ROUTES);
         assertThat(gw.get("/t/x").statusCode()).isEqualTo(200);

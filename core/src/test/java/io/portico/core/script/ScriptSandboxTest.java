@@ -54,7 +54,8 @@ class ScriptSandboxTest {
     @Test
     void noHostClasses() {
         assertThat(run("java.lang.System.exit(3)"))
-                .isEqualTo("ERR TypeError: (intermediate value).lang.System.exit is not a function");
+                .isEqualTo("ERR ReferenceError: java is not defined");
+        assertThat(run("typeof javax + typeof Packages + typeof JavaImporter")).isEqualTo("OK undefinedundefinedundefined");
         assertThat(run("Java.type('java.lang.Runtime')"))
                 .isEqualTo("ERR TypeError: Access to host class java.lang.Runtime is not allowed or does not exist.");
         assertThat(run("Java.type('java.lang.System').getenv()"))

@@ -30,6 +30,11 @@ import java.util.concurrent.Executors;
  * disk, the built-in {@code script} type in the registry, the config watched, and the script library
  * watched with a chain rebuild on changes. Upstreams are JDK HTTP servers that echo what they received
  * ({@code <name> <method> <path+query>} then the request headers, lower-cased and sorted, then the body).
+ * A path ending in {@code .json} answers {@code {"user":"ann","password":"secret","card":{"number":"4111"}}}
+ * as {@code application/json}, except {@code .../echo.json}, which answers the request body as
+ * {@code application/json} (or as the request's {@code X-Echo-Content-Type}). Each request header
+ * {@code X-Echo-Set-Header: Name: value} adds a response header {@code Name: value}; {@code X-Echo-Delay-Ms: n}
+ * makes the upstream wait n ms before answering.
  */
 public final class ScriptedGateway implements AutoCloseable {
     private final Path dir;
@@ -50,6 +55,15 @@ public final class ScriptedGateway implements AutoCloseable {
      * with {@code routesYaml} (the value of {@code routes:}; the upstreams are named {@code a} and {@code b}).
      */
     public static ScriptedGateway start(Path dir, Map<String, String> scripts, String routesYaml) throws IOException {
+        return start(dir, scripts, routesYaml, "");
+    }
+
+    /**
+     * Like {@link #start(Path, Map, String)}, with {@code serverOptions} added inside {@code server: { port: 0, ... }}
+     * (e.g. {@code "max-body-size: 1KB"}; empty for none).
+     */
+    public static ScriptedGateway start(Path dir, Map<String, String> scripts, String routesYaml, String serverOptions)
+            throws IOException {
         HttpServer a = echo("a");
         HttpServer b = echo("b");
         Files.createDirectories(dir.resolve("scripts"));
@@ -57,7 +71,7 @@ public final class ScriptedGateway implements AutoCloseable {
             Files.writeString(dir.resolve("scripts").resolve(e.getKey()), e.getValue());
         }
         Path conf = dir.resolve("portico.yaml");
-        Files.writeString(conf, config(a, b, routesYaml));
+        Files.writeString(conf, config(a, b, routesYaml, serverOptions));
         ScriptLibrary library = new ScriptLibrary(dir.resolve("scripts"));
         FilterRegistry registry = new FilterRegistry(List.<FilterFactory<?>>of(new ScriptFilterFactory(library)));
         ConfigLoader loader = new ConfigLoader(registry, System::getenv);
@@ -80,8 +94,8 @@ public final class ScriptedGateway implements AutoCloseable {
         }
     }
 
-    private static String config(HttpServer a, HttpServer b, String routesYaml) {
-        return "server: { port: 0 }\n"
+    private static String config(HttpServer a, HttpServer b, String routesYaml, String serverOptions) {
+        return "server: { port: 0" + (serverOptions.isBlank() ? "" : ", " + serverOptions) + " }\n"
                 + "scripts: { dir: scripts }\n"
                 + "upstreams:\n"
                 + "  a: { targets: [ \"http://127.0.0.1:" + a.getAddress().getPort() + "\" ] }\n"
@@ -94,6 +108,14 @@ public final class ScriptedGateway implements AutoCloseable {
         s.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         s.createContext("/", ex -> {
             byte[] in = ex.getRequestBody().readAllBytes();
+            String delay = ex.getRequestHeaders().getFirst("X-Echo-Delay-Ms");
+            if (delay != null) {
+                try {
+                    Thread.sleep(Long.parseLong(delay));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             StringBuilder sb = new StringBuilder(name).append(' ').append(ex.getRequestMethod()).append(' ')
                     .append(ex.getRequestURI().getRawPath());
             if (ex.getRequestURI().getRawQuery() != null) {
@@ -107,9 +129,20 @@ public final class ScriptedGateway implements AutoCloseable {
             byte[] out = sb.toString().getBytes(StandardCharsets.UTF_8);
             String ct = ex.getRequestURI().getPath().endsWith(".json") ? "application/json" : "text/plain";
             ex.getResponseHeaders().add("Content-Type", ct);
-            if (ct.equals("application/json")) {
+            if (ex.getRequestURI().getPath().endsWith("/echo.json")) {
+                out = in; // the request body as the response body, labelled JSON (or X-Echo-Content-Type)
+                String asked = ex.getRequestHeaders().getFirst("X-Echo-Content-Type");
+                ex.getResponseHeaders().set("Content-Type", asked != null ? asked : ct);
+            } else if (ct.equals("application/json")) {
                 out = "{\"user\":\"ann\",\"password\":\"secret\",\"card\":{\"number\":\"4111\"}}"
                         .getBytes(StandardCharsets.UTF_8);
+            }
+            List<String> extra = ex.getRequestHeaders().get("X-Echo-Set-Header");
+            if (extra != null) {
+                for (String line : extra) { // "Name: value": a response header to send
+                    int colon = line.indexOf(':');
+                    ex.getResponseHeaders().add(line.substring(0, colon).trim(), line.substring(colon + 1).trim());
+                }
             }
             ex.sendResponseHeaders(200, out.length);
             ex.getResponseBody().write(out);
@@ -117,6 +150,18 @@ public final class ScriptedGateway implements AutoCloseable {
         });
         s.start();
         return s;
+    }
+
+    /**
+     * The text of {@code name} in the repository's top-level {@code scripts/} folder (the shipped examples),
+     * read from {@code ../scripts} (tests run in the module's folder) or, failing that, {@code scripts}.
+     */
+    public static String repoScript(String name) throws IOException {
+        Path p = Path.of("..", "scripts", name);
+        if (!Files.isRegularFile(p)) {
+            p = Path.of("scripts", name);
+        }
+        return Files.readString(p);
     }
 
     /** Rewrites a script file (in place, like an editor saving). */
