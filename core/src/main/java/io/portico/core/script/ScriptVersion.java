@@ -38,6 +38,7 @@ public final class ScriptVersion implements CompileResult, AutoCloseable {
     private final ScriptEngine engine;
     private final Path file;
     private final String sha256;
+    private final String label;
     private final Source source;
     private final ScriptOptions options;
     private final Phase phase;
@@ -58,6 +59,7 @@ public final class ScriptVersion implements CompileResult, AutoCloseable {
         this.engine = engine;
         this.file = file;
         this.sha256 = sha256;
+        this.label = file.getFileName() + "@" + sha256.substring(0, 12);
         this.source = source;
         this.options = options;
         this.phase = first.phase;
@@ -463,10 +465,10 @@ public final class ScriptVersion implements CompileResult, AutoCloseable {
         }
     }
 
-    /** {@code file@shorthash}, e.g. {@code orders-tenant.js@3f2a9c01b7de}. */
+    /** {@code file@shorthash}, e.g. {@code orders-tenant.js@3f2a9c01b7de} (computed once). */
     @Override
     public String toString() {
-        return file.getFileName() + "@" + shortHash();
+        return label;
     }
 
     /** A context could not be set up; carries what {@link ScriptError} needs. */

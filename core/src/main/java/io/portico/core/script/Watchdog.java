@@ -14,20 +14,24 @@ import org.graalvm.polyglot.Context;
  * running call fail with a cancelled {@code PolyglotException} on its own thread.
  *
  * <p>Like {@code upstream.ReadDeadlines}: arming costs one set insertion and a {@code nanoTime}, and one
- * daemon thread scans the armed tickets every {@link #TICK_MILLIS} ms, so a budget is enforced within about
- * that granularity plus the time the engine needs to reach a safepoint. Thread-safe; one per
- * {@link ScriptEngine}.
+ * daemon thread scans the armed tickets every {@link #TICK_MILLIS} ms while any is armed (and sleeps while
+ * none is), so a budget is enforced within about that granularity plus the time the engine needs to reach a
+ * safepoint. Time the whole JVM stood still (a stop-the-world collection, seen as the sweeper running late)
+ * does not count against a budget; see {@link #sweep}. Thread-safe; one per {@link ScriptEngine}.
  *
  * <p>Memory: while the {@link HeapGuard} reports the heap still nearly full after a collection, every
  * invocation that has run for at least one tick is cancelled the same way (see there why).
  */
 final class Watchdog implements AutoCloseable {
     static final long TICK_MILLIS = 5;
+    static final long TICK_NANOS = TICK_MILLIS * 1_000_000L;
     private static final Logger LOG = Logger.getLogger(Watchdog.class.getName());
 
     private final Set<Ticket> armed = ConcurrentHashMap.newKeySet();
     private final HeapGuard heapPressure;
     private final Thread sweeper;
+    /** True while the sweeper sleeps because nothing is armed ({@link #arm} wakes it). */
+    private volatile boolean sleeping;
     private volatile boolean closed;
 
     /** A watchdog with a {@link HeapGuard}. */
@@ -51,6 +55,10 @@ final class Watchdog implements AutoCloseable {
         long now = System.nanoTime();
         Ticket t = new Ticket(context, now, now + budget.toNanos());
         armed.add(t);
+        if (sleeping) {
+            sleeping = false;
+            LockSupport.unpark(sweeper);
+        }
         return t;
     }
 
@@ -77,23 +85,48 @@ final class Watchdog implements AutoCloseable {
     }
 
     private void loop() {
+        long last = System.nanoTime();
         while (!closed) {
-            LockSupport.parkNanos(TICK_MILLIS * 1_000_000L);
+            if (armed.isEmpty()) {
+                // nothing to time: sleep until arm() or close() (an idle gateway costs no wake-ups)
+                sleeping = true;
+                if (armed.isEmpty() && !closed) {
+                    LockSupport.park(this);
+                }
+                sleeping = false;
+                last = System.nanoTime(); // an idle period is not a stall
+                continue;
+            }
+            LockSupport.parkNanos(TICK_NANOS);
+            long now = System.nanoTime();
             try {
-                sweep();
+                sweep(now, now - last);
             } catch (Throwable e) { // an OutOfMemoryError here must not end runaway protection
                 sweepFailed(e);
             }
+            last = now;
         }
     }
 
-    private void sweep() {
-        long now = System.nanoTime();
+    /**
+     * One scan at {@code now}, {@code elapsed} after the previous one. When the sweeper itself ran late (more
+     * than two ticks since the last scan), the JVM was most likely paused (a stop-the-world collection) or
+     * starved of CPU, and the scripts with it: the lateness is added to every armed deadline, so a pause
+     * does not count against a script's budget. Each scan still brings every ticket one tick nearer its
+     * deadline, so a runaway is always cut, at worst later.
+     */
+    void sweep(long now, long elapsed) {
+        if (elapsed > 2 * TICK_NANOS) {
+            long stall = elapsed - TICK_NANOS;
+            for (Ticket t : armed) {
+                t.deadline += stall;
+            }
+        }
         boolean longRunner = false;
         for (Ticket t : armed) {
             if (now - t.deadline >= 0) {
                 t.expire();
-            } else if (now - t.armedAt >= TICK_MILLIS * 1_000_000L) {
+            } else if (now - t.armedAt >= TICK_NANOS) {
                 longRunner = true;
             }
         }
@@ -129,7 +162,8 @@ final class Watchdog implements AutoCloseable {
         static final int EXPIRED = 2;
 
         final Context context;
-        final long deadline;
+        /** Moved later only by the sweeper (pause compensation); read by it alone. */
+        volatile long deadline;
         final long armedAt;
         final AtomicInteger state = new AtomicInteger(RUNNING);
 
