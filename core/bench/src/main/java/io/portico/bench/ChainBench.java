@@ -4,11 +4,9 @@ import io.portico.api.Decision;
 import io.portico.api.Exchange;
 import io.portico.api.GatewayFilter;
 import io.portico.api.Phase;
-import io.portico.api.Request;
 import io.portico.core.chain.BufferedBody;
 import io.portico.core.chain.ChainExecutor;
 import io.portico.core.chain.DefaultFilterContext;
-import io.portico.core.chain.ExchangeBase;
 import io.portico.core.chain.FilterChain;
 import io.portico.core.chain.FilterEntry;
 import io.portico.core.chain.FilterStats;
@@ -30,7 +28,6 @@ import org.openjdk.jmh.annotations.Warmup;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -80,36 +77,9 @@ public class ChainBench {
         }
     }
 
-    /** The least an exchange can be: no request view is used by these filters. */
-    static final class BenchExchange extends ExchangeBase {
-        BenchExchange() {
-            super("req-1", "route", "upstream");
-        }
-
-        @Override
-        protected boolean upstreamExists(String name) {
-            return name.startsWith("upstream");
-        }
-
-        @Override
-        public Map<String, String> pathParams() {
-            return Map.of();
-        }
-
-        @Override
-        public String clientIp() {
-            return "127.0.0.1";
-        }
-
-        @Override
-        public Request request() {
-            throw new UnsupportedOperationException();
-        }
-    }
-
     @Benchmark
     public int request(Chain c) {
-        BenchExchange ex = new BenchExchange();
+        BenchExchange ex = new BenchExchange(null);
         boolean go = ChainExecutor.onRequest(c.chain, ex);
         ex.responseView(new MutableResponse(200, new MutableHeaders(), BufferedBody.of(new byte[0])));
         ChainExecutor.onResponse(c.chain, ex);

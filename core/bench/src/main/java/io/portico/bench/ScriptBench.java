@@ -8,7 +8,6 @@ import io.portico.api.Headers;
 import io.portico.api.Query;
 import io.portico.api.Request;
 import io.portico.core.chain.DefaultFilterContext;
-import io.portico.core.chain.ExchangeBase;
 import io.portico.core.chain.MutableHeaders;
 import io.portico.core.chain.MutableQuery;
 import io.portico.core.script.JsConfig;
@@ -174,35 +173,6 @@ public class ScriptBench {
         @Override
         public Body body() {
             throw new UnsupportedOperationException();
-        }
-    }
-
-    static final class BenchExchange extends ExchangeBase {
-        private final Request request;
-
-        BenchExchange(Request request) {
-            super("req-1", "route", "upstream");
-            this.request = request;
-        }
-
-        @Override
-        protected boolean upstreamExists(String name) {
-            return name.startsWith("upstream");
-        }
-
-        @Override
-        public Map<String, String> pathParams() {
-            return Map.of();
-        }
-
-        @Override
-        public String clientIp() {
-            return "127.0.0.1";
-        }
-
-        @Override
-        public Request request() {
-            return request;
         }
     }
 
