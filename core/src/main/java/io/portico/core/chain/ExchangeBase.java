@@ -124,10 +124,16 @@ public abstract class ExchangeBase implements Exchange {
 
     /** The value of the attribute called {@code name} (under whichever key), or null. For script bindings. */
     public final Object attributeNamed(String name) {
+        AttributeKey<?> key = keyNamed(name);
+        return key == null ? null : attributes.get(key);
+    }
+
+    /** The key of the attribute called {@code name}, or null when none is set. */
+    private AttributeKey<?> keyNamed(String name) {
         if (attributes != null) {
-            for (Map.Entry<AttributeKey<?>, Object> e : attributes.entrySet()) {
-                if (e.getKey().name().equals(name)) {
-                    return e.getValue();
+            for (AttributeKey<?> k : attributes.keySet()) {
+                if (k.name().equals(name)) {
+                    return k;
                 }
             }
         }
@@ -143,15 +149,7 @@ public abstract class ExchangeBase implements Exchange {
      */
     public final void attributeNamed(String name, Object value) {
         Objects.requireNonNull(name, "name");
-        AttributeKey<?> key = null;
-        if (attributes != null) {
-            for (AttributeKey<?> k : attributes.keySet()) {
-                if (k.name().equals(name)) {
-                    key = k;
-                    break;
-                }
-            }
-        }
+        AttributeKey<?> key = keyNamed(name);
         if (value == null) {
             if (key != null) {
                 attributes.remove(key);
