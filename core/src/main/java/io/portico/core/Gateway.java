@@ -170,6 +170,18 @@ public final class Gateway {
     }
 
     /**
+     * Re-reads the configuration now, through the watcher {@link #watchConfig} started (a no-op without one):
+     * for changes outside the file that decide whether it is valid (a plugin appeared) or what its filters
+     * are ({@code rebuild}: a script became usable or changed phase). See {@link ConfigReload#reload(boolean)}.
+     */
+    public void reloadNow(boolean rebuild) {
+        ConfigReload r = reload;
+        if (r != null) {
+            r.reload(rebuild);
+        }
+    }
+
+    /**
      * Publishes {@code next}'s routes and upstreams in one atomic swap. Requests already routed finish on
      * the snapshot they started with; unchanged upstreams carry over as they are (pools, health, breakers),
      * changed ones keep their unchanged targets; targets no longer configured are drained (no new

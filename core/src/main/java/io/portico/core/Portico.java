@@ -134,19 +134,9 @@ public final class Portico {
         }
         gateway.watchConfig(config, loader);
         // a plugin that appears, changes or goes away may make the configuration valid or invalid: reload it
-        plugins.watch(() -> {
-            ConfigReload reload = gateway.reload();
-            if (reload != null) {
-                reload.reload();
-            }
-        });
-        // a script that became (un)usable or changed phase: rebuild the chains even if the file is unchanged
-        scripts.watch(() -> {
-            ConfigReload reload = gateway.reload();
-            if (reload != null) {
-                reload.reload(true);
-            }
-        });
+        plugins.watch(() -> gateway.reloadNow(false));
+        // a script that became usable or changed phase: rebuild the chains even if the file is unchanged
+        scripts.watch(() -> gateway.reloadNow(true));
         LOG.info(() -> "Portico " + version() + " serving on http://" + cfg.server().host() + ":" + gateway.port()
                 + " with " + cfg.routes().size() + " route(s), " + cfg.upstreams().size() + " upstream(s), "
                 + plugins.registry().types().size() + " filter type(s) (plugins from " + plugins.dir()

@@ -2,7 +2,6 @@ package io.portico.core.testing;
 
 import com.sun.net.httpserver.HttpServer;
 import io.portico.api.FilterFactory;
-import io.portico.core.ConfigReload;
 import io.portico.core.Gateway;
 import io.portico.core.config.ConfigLoader;
 import io.portico.core.config.GatewayConfig;
@@ -79,12 +78,7 @@ public final class ScriptedGateway implements AutoCloseable {
             GatewayConfig cfg = loader.load(conf);
             Gateway gateway = Gateway.start(cfg, registry);
             gateway.watchConfig(conf, loader);
-            library.watch(() -> {
-                ConfigReload r = gateway.reload();
-                if (r != null) {
-                    r.reload(true);
-                }
-            });
+            library.watch(() -> gateway.reloadNow(true));
             return new ScriptedGateway(dir, library, gateway, List.of(a, b));
         } catch (RuntimeException | io.portico.core.config.ConfigException e) {
             library.close();
