@@ -34,11 +34,12 @@ import org.graalvm.polyglot.proxy.ProxyExecutable;
  * file, evaluates the module in a fresh context and validates the default export (that context becomes the
  * first pooled one). Compile errors are returned as {@link ScriptError}s, not thrown.
  *
- * <p>Sandbox: no host access except members annotated {@link HostAccess.Export} on the binding classes; no
- * host class lookup or loading, file system, network, threads, processes, environment, native or polyglot
- * access; {@code load}, {@code print}, the {@code Polyglot}, {@code Graal} and {@code java} globals are
- * off; {@code console} output is discarded. The JS heap of a context cannot be bounded in the community
- * edition: memory is bounded by pool size × (about 70 KB + what the script retains).
+ * <p>Sandbox: no host access except the bindings (members annotated {@link HostAccess.Export}, and the
+ * {@code ProxyObject}/{@code ProxyExecutable} views of {@link JsView}); no host class lookup or loading,
+ * file system, network, threads, processes, environment, native or polyglot access; {@code load},
+ * {@code print}, the {@code Polyglot} and {@code Graal} globals are off and the Java package globals
+ * ({@code java}, {@code javax}, …) are deleted; {@code console} output is discarded. The JS heap of a
+ * context cannot be bounded in the community edition: see {@link HeapGuard} for what bounds it instead.
  *
  * <p>Thread-safe. {@link #close()} cancels anything still running and closes every context.
  */
