@@ -45,7 +45,8 @@ public final class JwtAuthFilterFactory implements FilterFactory<JwtAuthConfig> 
         return new JwtAuthFilter(config, resolvers, context.clock(), context.metrics(), context.logger());
     }
 
-    private static JwksKeys.Fetcher fetcher(String url, JwtAuthConfig config) {
+    /** Fetches {@code url} with jwks-rsa, {@code jwks-timeout} as connect and as read timeout. */
+    static JwksKeys.Fetcher fetcher(String url, JwtAuthConfig config) {
         int timeout = (int) Math.min(Integer.MAX_VALUE, config.jwksTimeout().toMillis());
         try {
             UrlJwkProvider provider = new UrlJwkProvider(URI.create(url).toURL(), timeout, timeout);
