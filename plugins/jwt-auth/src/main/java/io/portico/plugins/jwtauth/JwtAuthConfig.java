@@ -16,7 +16,7 @@ import java.util.Set;
  * @param keys                   inline keys, each with its pinned algorithm
  * @param jwksUrl                an http(s) JWKS document with RSA/EC public keys, looked up by the token's {@code kid}
  * @param jwksRefreshMinInterval the least time between two JWKS fetches (unknown {@code kid}s, expiry, failures)
- * @param jwksTimeout            connect and read timeout of a JWKS fetch
+ * @param jwksTimeout            deadline of a whole JWKS fetch (connect, headers and body)
  * @param jwksStaleGrace         how long the last fetched keys stay usable past {@code jwks-cache-ttl} while fetches fail
  * @param jwksCacheTtl           how long fetched keys are used before they are fetched again
  * @param issuer                 when set, the {@code iss} claim must equal it

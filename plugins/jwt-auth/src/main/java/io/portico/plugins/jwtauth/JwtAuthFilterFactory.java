@@ -16,6 +16,8 @@ import org.pf4j.Extension;
  */
 @Extension
 public final class JwtAuthFilterFactory implements FilterFactory<JwtAuthConfig> {
+    /** The largest JWKS document read. */
+    static final int MAX_JWKS_BYTES = 1024 * 1024;
 
     @Override
     public String type() {
@@ -45,11 +47,11 @@ public final class JwtAuthFilterFactory implements FilterFactory<JwtAuthConfig> 
         return new JwtAuthFilter(config, resolvers, context.clock(), context.metrics(), context.logger());
     }
 
-    /** Fetches {@code url} with jwks-rsa, {@code jwks-timeout} as connect and as read timeout. */
+    /** Fetches {@code url} with jwks-rsa's {@code UrlJwkProvider} over a {@link DeadlineJwksHttpClient} (deadline {@code jwks-timeout}, 1 MB). */
     static JwksKeys.Fetcher fetcher(String url, JwtAuthConfig config) {
-        int timeout = (int) Math.min(Integer.MAX_VALUE, config.jwksTimeout().toMillis());
         try {
-            UrlJwkProvider provider = new UrlJwkProvider(URI.create(url).toURL(), timeout, timeout);
+            UrlJwkProvider provider = new UrlJwkProvider(URI.create(url).toURL(),
+                    new DeadlineJwksHttpClient(config.jwksTimeout(), MAX_JWKS_BYTES));
             return provider::getAll;
         } catch (java.net.MalformedURLException e) {
             throw new IllegalArgumentException("jwks-url: " + e.getMessage(), e);

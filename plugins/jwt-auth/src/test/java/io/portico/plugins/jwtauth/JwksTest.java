@@ -41,6 +41,7 @@ class JwksTest {
     private final AtomicReference<String> document = new AtomicReference<>();
     private volatile int status = 200;
     private volatile long delayMillis;
+    private volatile boolean trickle;
     private String url;
     private final MutableClock clock = new MutableClock();
 
@@ -56,6 +57,19 @@ class JwksTest {
                 Thread.currentThread().interrupt();
             }
             byte[] body = (status == 200 ? document.get() : "oops").getBytes(StandardCharsets.UTF_8);
+            if (trickle) {
+                exchange.sendResponseHeaders(200, 0);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    for (byte b : body) {
+                        out.write(b);
+                        out.flush();
+                        Thread.sleep(50);
+                    }
+                } catch (Exception e) {
+                    // client went away
+                }
+                return;
+            }
             exchange.getResponseHeaders().set("Content-Type", "application/json");
             exchange.sendResponseHeaders(status, body.length);
             try (OutputStream out = exchange.getResponseBody()) {
@@ -185,6 +199,22 @@ class JwksTest {
         long t0 = System.nanoTime();
         assertInvalid(f.onRequest(bearer(token("k1", TestKeys.rs256(RSA)))));
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofMillis(2500));
+    }
+
+    @Test
+    void serverTricklingBytesIsCutByTheOverallDeadline() {
+        trickle = true;
+        GatewayFilter f = clockedFilter(Duration.ofMillis(500));
+        long t0 = System.nanoTime();
+        assertInvalid(f.onRequest(bearer(token("k1", TestKeys.rs256(RSA)))));
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofMillis(2000));
+    }
+
+    @Test
+    void oversizedDocumentIsAFailedFetch() {
+        document.set("{\"keys\":[], \"pad\":\"" + "x".repeat(JwtAuthFilterFactory.MAX_JWKS_BYTES) + "\"}");
+        assertInvalid(factoryFilter().onRequest(bearer(token("k1", TestKeys.rs256(RSA)))));
+        assertThat(fetches.get()).isEqualTo(1);
     }
 
     @Test
