@@ -1,5 +1,6 @@
 package io.portico.plugins.jwtauth;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -11,7 +12,8 @@ import java.util.Set;
 
 /** Turns a verified token's payload into the {@link io.portico.api.Consumer}'s claims and groups. */
 final class ClaimsMapper {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Duplicate keys are refused: the claims a filter sees must be the ones java-jwt checked. */
+    private static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private ClaimsMapper() {
     }
@@ -19,7 +21,7 @@ final class ClaimsMapper {
     /**
      * The payload's claims as parsed JSON (String, Number, Boolean, List, Map), in order; top-level nulls left out.
      *
-     * @throws IllegalArgumentException when the payload is not a JSON object
+     * @throws IllegalArgumentException when the payload is not a JSON object, or repeats a key
      */
     static Map<String, Object> claims(String base64UrlPayload) {
         try {

@@ -2,6 +2,7 @@ package io.portico.plugins.jwtauth;
 
 import com.auth0.jwk.Jwk;
 import com.auth0.jwt.algorithms.Algorithm;
+import io.portico.api.Metrics;
 import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,6 +29,8 @@ import java.util.logging.Logger;
  *   <li>A successful fetch replaces the whole key set (a key removed from the document is no longer accepted).</li>
  * </ul>
  *
+ * <p>Metrics: {@code jwks-fetches} (attempts), {@code jwks-fetch-failures}.
+ *
  * <p>Why not jwks-rsa's {@code JwkProviderBuilder} cache + rate limit: its {@code GuavaCachedJwkProvider} caches
  * per {@code kid} with expiry and drops keys when they expire (no stale grace on fetch failure), and its
  * {@code RateLimitedJwkProvider} is a token bucket allowing bursts of fetches, not "at most one per interval". Only
@@ -53,11 +56,14 @@ final class JwksKeys implements KeyResolver {
     private final Duration staleGrace;
     private final Clock clock;
     private final Logger logger;
+    private final Metrics metrics;
     private final ReentrantLock lock = new ReentrantLock();
     private volatile Snapshot snapshot;
     private Instant lastAttempt; // guarded by lock
 
-    JwksKeys(Fetcher fetcher, Duration minInterval, Duration cacheTtl, Duration staleGrace, Clock clock, Logger logger) {
+    JwksKeys(Fetcher fetcher, Duration minInterval, Duration cacheTtl, Duration staleGrace, Clock clock, Logger logger,
+             Metrics metrics) {
+        this.metrics = metrics;
         this.fetcher = fetcher;
         this.minInterval = minInterval;
         this.cacheTtl = cacheTtl;
@@ -97,9 +103,11 @@ final class JwksKeys implements KeyResolver {
                 return snapshot;
             }
             lastAttempt = now;
+            metrics.increment("jwks-fetches");
             try {
                 snapshot = new Snapshot(parse(fetcher.fetch()), clock.instant());
             } catch (Exception e) {
+                metrics.increment("jwks-fetch-failures");
                 logger.log(Level.WARNING, "JWKS fetch failed, keeping the previous keys: " + e);
             }
             return snapshot;

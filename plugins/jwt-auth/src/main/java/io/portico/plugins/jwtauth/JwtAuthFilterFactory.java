@@ -43,7 +43,7 @@ public final class JwtAuthFilterFactory implements FilterFactory<JwtAuthConfig> 
         }
         config.jwksUrl().ifPresent(url -> resolvers.add(new JwksKeys(fetcher(url, config),
                 config.jwksRefreshMinInterval(), config.jwksCacheTtl(), config.jwksStaleGrace(),
-                context.clock(), context.logger())));
+                context.clock(), context.logger(), context.metrics())));
         return new JwtAuthFilter(config, resolvers, context.clock(), context.metrics(), context.logger());
     }
 

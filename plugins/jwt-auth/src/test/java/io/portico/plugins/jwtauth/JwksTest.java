@@ -44,6 +44,7 @@ class JwksTest {
     private volatile boolean trickle;
     private String url;
     private final MutableClock clock = new MutableClock();
+    private final FakeFilterContext context = new FakeFilterContext("jwt-auth");
 
     @BeforeEach
     void start() throws Exception {
@@ -97,7 +98,7 @@ class JwksTest {
 
     /** The filter as the factory builds it, on the real clock. */
     private GatewayFilter factoryFilter() {
-        return new JwtAuthFilterFactory().create(TestKeys.config().jwks(url).build(), new FakeFilterContext("jwt-auth"));
+        return new JwtAuthFilterFactory().create(TestKeys.config().jwks(url).build(), context);
     }
 
     /** The filter on {@link #clock}: min interval 30s, ttl 5m, grace 1h. */
@@ -106,8 +107,8 @@ class JwksTest {
         b.timeout = timeout;
         JwtAuthConfig cfg = b.build();
         JwksKeys keys = new JwksKeys(JwtAuthFilterFactory.fetcher(url, cfg), cfg.jwksRefreshMinInterval(),
-                cfg.jwksCacheTtl(), cfg.jwksStaleGrace(), clock, Logger.getLogger("test"));
-        return new JwtAuthFilter(cfg, List.of(keys), clock, new FakeFilterContext("jwt-auth").metrics(), Logger.getLogger("test"));
+                cfg.jwksCacheTtl(), cfg.jwksStaleGrace(), clock, Logger.getLogger("test"), context.metrics());
+        return new JwtAuthFilter(cfg, List.of(keys), clock, context.metrics(), Logger.getLogger("test"));
     }
 
     @Test
@@ -180,6 +181,8 @@ class JwksTest {
         clock.advance(Duration.ofMinutes(10)); // 66m: past ttl + grace
         assertInvalid(f.onRequest(bearer(k1)));
         assertThat(fetches.get()).isEqualTo(1);
+        assertThat(context.count("jwks-fetches")).isEqualTo(4); // the first, then at 6m, 56m and 66m (all failing)
+        assertThat(context.count("jwks-fetch-failures")).isEqualTo(3);
     }
 
     @Test

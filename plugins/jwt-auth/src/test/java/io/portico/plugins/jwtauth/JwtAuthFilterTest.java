@@ -248,6 +248,15 @@ class JwtAuthFilterTest {
     }
 
     @Test
+    void repeatedClaimIsRefused() {
+        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+        String h = b64.encodeToString("{\"alg\":\"HS256\"}".getBytes(StandardCharsets.UTF_8));
+        String p = b64.encodeToString("{\"sub\":\"alice\",\"sub\":\"admin\"}".getBytes(StandardCharsets.UTF_8));
+        String sig = b64.encodeToString(Algorithm.HMAC256(SECRET).sign(h.getBytes(StandardCharsets.US_ASCII), p.getBytes(StandardCharsets.US_ASCII)));
+        assertInvalid(run(config(hs("HS256")).build(), bearer(h + "." + p + "." + sig)));
+    }
+
+    @Test
     void critHeaderIsRefused() {
         String t = claims().withHeader(Map.of("crit", List.of("exp"))).sign(Algorithm.HMAC256(SECRET));
         assertInvalid(run(config(hs("HS256")).build(), bearer(t)));
