@@ -4,7 +4,6 @@ import io.portico.api.Headers;
 import io.portico.api.Request;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -110,10 +109,5 @@ final class TokenLocator {
         if (!kept.isEmpty()) {
             headers.set("Cookie", String.join("; ", kept));
         }
-    }
-
-    @Override
-    public String toString() {
-        return "TokenLocator[" + header.toLowerCase(Locale.ROOT) + "]";
     }
 }
