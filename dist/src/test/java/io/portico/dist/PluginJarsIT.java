@@ -2,6 +2,7 @@ package io.portico.dist;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.portico.api.ByteSize;
 import io.portico.api.Decision;
 import io.portico.api.FilterFactory;
 import io.portico.api.GatewayFilter;
@@ -13,12 +14,17 @@ import io.portico.plugins.testkit.FakeHeaders;
 import io.portico.plugins.testkit.FakeRequest;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.RecordComponent;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,7 +37,7 @@ import org.pf4j.PluginWrapper;
  * The first-party plugin jars in the assembled {@code plugins/} folder, loaded by PF4J as the gateway will
  * (deployment mode, one class loader per jar, the API from the application class path): every jar is a valid
  * plugin for this Portico version and contributes its {@link FilterFactory}; transform's shaded jackson-core
- * works inside its jar. Filters are driven with the testkit's fakes (no gateway runs here).
+ * works inside its jar, and so do jwt-auth's shaded java-jwt and Jackson. Filters are driven with the testkit's fakes (no gateway runs here).
  */
 class PluginJarsIT {
     private static final Path PLUGINS = Path.of(System.getProperty("portico.home", "target/portico")).resolve("plugins");
@@ -57,7 +63,7 @@ class PluginJarsIT {
     @SuppressWarnings("rawtypes")
     void everyPluginStartsAndContributesItsFilterFactory() {
         assertThat(plugins.getPlugins()).extracting(PluginWrapper::getPluginId)
-                .containsExactlyInAnyOrder("request-id", "transform", "cors", "ip-restriction", "request-size");
+                .containsExactlyInAnyOrder("request-id", "transform", "cors", "ip-restriction", "request-size", "jwt-auth");
         assertThat(plugins.getPlugins()).extracting(PluginWrapper::getPluginState).containsOnly(PluginState.STARTED);
         assertThat(plugins.getPlugins()).extracting(p -> p.getDescriptor().getProvider()).containsOnly("Portico");
 
@@ -69,7 +75,7 @@ class PluginJarsIT {
         }
         assertThat(phases).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "request-id", Phase.AUTHENTICATE, "cors", Phase.AUTHENTICATE, "ip-restriction", Phase.AUTHORIZE,
-                "request-size", Phase.AUTHORIZE, "transform", Phase.TRANSFORM));
+                "request-size", Phase.AUTHORIZE, "transform", Phase.TRANSFORM, "jwt-auth", Phase.AUTHENTICATE));
     }
 
     @Test
@@ -102,6 +108,34 @@ class PluginJarsIT {
         assertThat(((Decision.Respond) d).status()).isEqualTo(403);
     }
 
+    @Test
+    void jwtAuthVerifiesWithItsShadedLibraries() throws Exception {
+        FilterFactory<Record> jwt = factory("jwt-auth");
+        ClassLoader cl = jwt.getClass().getClassLoader();
+        String secret = "0123456789abcdef0123456789abcdef";
+        Object key = record(cl, "JwtKey", Optional.empty(), "HS256", Optional.of(secret), Optional.empty());
+        Record config = (Record) record(cl, "JwtAuthConfig", List.of(key), Optional.empty(), Duration.ofSeconds(30),
+                Duration.ofSeconds(2), Duration.ofHours(1), Duration.ofMinutes(5), Optional.empty(), List.of(),
+                Duration.ofSeconds(60), new ByteSize(8192), "Authorization", Optional.empty(), Optional.empty(),
+                "groups", "scope", Map.of(), true);
+        GatewayFilter filter = jwt.create(config, new FakeFilterContext("jwt-auth"));
+
+        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+        String signed = b64.encodeToString("{\"alg\":\"HS256\"}".getBytes(StandardCharsets.UTF_8)) + "."
+                + b64.encodeToString(("{\"sub\":\"bob\",\"groups\":[\"g\"],\"exp\":"
+                + (System.currentTimeMillis() / 1000 + 60) + "}").getBytes(StandardCharsets.UTF_8));
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        String token = signed + "." + b64.encodeToString(mac.doFinal(signed.getBytes(StandardCharsets.US_ASCII)));
+
+        FakeExchange ok = new FakeExchange(new FakeRequest("GET", "/").headers(FakeHeaders.of("Authorization", "Bearer " + token)));
+        assertThat(filter.onRequest(ok)).isEqualTo(Decision.proceed());
+        assertThat(ok.consumer().orElseThrow().groups()).containsExactly("g");
+        Decision bad = filter.onRequest(new FakeExchange(new FakeRequest("GET", "/")
+                .headers(FakeHeaders.of("Authorization", "Bearer " + token + "x"))));
+        assertThat(((Decision.Respond) bad).status()).isEqualTo(401);
+    }
+
     @SuppressWarnings("unchecked")
     private FilterFactory<Record> factory(String type) {
         return plugins.getExtensions(FilterFactory.class).stream()
@@ -111,7 +145,8 @@ class PluginJarsIT {
     /** A config record {@code simpleName} of the plugin whose class loader is {@code cl} and whose package is the factory's. */
     private static Object record(ClassLoader cl, String simpleName, Object... args) throws Exception {
         Class<?> type = null;
-        for (String pkg : List.of("io.portico.plugins.transform", "io.portico.plugins.iprestriction")) {
+        for (String pkg : List.of("io.portico.plugins.transform", "io.portico.plugins.iprestriction",
+                "io.portico.plugins.jwtauth")) {
             try {
                 type = cl.loadClass(pkg + "." + simpleName);
                 break;
