@@ -108,7 +108,7 @@ export interface PorticoContext {
      * Sets the authenticated caller (`onRequest` only), as an authenticate filter does. Claims are copied as
      * plain values (strings, numbers, booleans, arrays, objects; top-level `null`s dropped).
      */
-    set consumer(value: { id: string; groups?: string[]; claims?: Record<string, unknown> });
+    set consumer(value: { id: string; groups?: string[]; scopes?: string[]; claims?: Record<string, unknown> });
     /**
      * Per-request attributes shared with Java filters, by name. Assign to set (strings, numbers, booleans,
      * arrays and objects are copied), `delete` (or assign `undefined`) to remove; `Object.keys` lists them.
@@ -163,8 +163,10 @@ export interface PorticoQuery {
 export interface PorticoConsumer {
     /** The consumer id (config `consumers[].id`, or the token's subject). */
     readonly id: string;
-    /** The groups it belongs to. */
+    /** The groups it belongs to (config `consumers[].groups`, or the token's groups claim). */
     readonly groups: readonly string[];
+    /** What it was granted (config `consumers[].scopes`, or the token's `scope`/`scp` claim). */
+    readonly scopes: readonly string[];
     /** Claims of its credential (JWT claims; empty for an API key), as parsed JSON values. */
     readonly claims: Readonly<Record<string, any>>;
 }

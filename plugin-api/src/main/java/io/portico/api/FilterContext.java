@@ -1,6 +1,8 @@
 package io.portico.api;
 
 import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
 import java.util.logging.Logger;
 
 /**
@@ -26,4 +28,17 @@ public interface FilterContext {
 
     /** {@code server.max-body-size}: the most a body may be buffered to. */
     long maxBodySize();
+
+    /**
+     * The consumers of the configuration ({@code consumers:}) this filter was created with, in declaration order;
+     * empty when there are none. A reload that changes them creates the filters again.
+     */
+    default List<ConfiguredConsumer> consumers() {
+        return List.of();
+    }
+
+    /** The top-level {@code redis:} settings, or empty when the configuration has none. */
+    default Optional<RedisSettings> redis() {
+        return Optional.empty();
+    }
 }

@@ -1,8 +1,10 @@
 package io.portico.core.chain;
 
+import io.portico.api.ConfiguredConsumer;
 import io.portico.api.FilterFactory;
 import io.portico.api.GatewayFilter;
 import io.portico.api.Phase;
+import io.portico.api.RedisSettings;
 import io.portico.core.config.FilterConfig;
 import io.portico.core.config.GatewayConfig;
 import io.portico.core.config.RouteConfig;
@@ -14,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -36,6 +39,8 @@ public final class ChainBuilder {
     private final FilterFactoryLookup lookup;
     private final long maxBodySize;
     private final Clock clock;
+    private List<ConfiguredConsumer> consumers = List.of();
+    private Optional<RedisSettings> redis = Optional.empty();
 
     public ChainBuilder(FilterFactoryLookup lookup, long maxBodySize) {
         this(lookup, maxBodySize, Clock.systemUTC());
@@ -53,6 +58,8 @@ public final class ChainBuilder {
      * @throws ChainException listing every problem
      */
     public Map<String, FilterChain> build(GatewayConfig config) {
+        consumers = config.consumers();
+        redis = config.redis();
         return build(config.filters(), config.routes());
     }
 
@@ -111,7 +118,7 @@ public final class ChainBuilder {
                     + " but its factory expects " + factory.configType().getSimpleName());
             return null;
         }
-        DefaultFilterContext context = new DefaultFilterContext(c.type(), routeId, clock, maxBodySize);
+        DefaultFilterContext context = new DefaultFilterContext(c.type(), routeId, clock, maxBodySize, consumers, redis);
         GatewayFilter filter;
         try {
             filter = create(factory, c.config(), context);

@@ -1,5 +1,8 @@
 package io.portico.core.config;
 
+import io.portico.api.ConfiguredConsumer;
+import io.portico.api.RedisSettings;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -48,7 +51,7 @@ public final class ConfigLoader {
     static final List<String> TOP_KEYS = List.of("server", "admin", "plugins", "scripts", "demo", "upstreams",
             "consumers", "filters", "routes", "redis", "telemetry", "include");
     /** Top-level keys reserved for later versions: accepted only when empty. */
-    private static final List<String> NOT_YET = List.of("consumers", "redis", "telemetry");
+    private static final List<String> NOT_YET = List.of("telemetry");
     /** Largest file {@link #load} reads. */
     static final int MAX_FILE_BYTES = 8 * 1024 * 1024;
 
@@ -168,10 +171,13 @@ public final class ConfigLoader {
         DirConfig scripts = dir(top, "scripts", base, y);
         DemoConfig demo = servers.demo(top);
         Map<String, UpstreamConfig> upstreams = new UpstreamParser(y).parse(tops);
+        SharedParser shared = new SharedParser(y);
+        List<ConfiguredConsumer> consumers = shared.consumers(top);
+        Optional<RedisSettings> redis = shared.redis(top);
         FilterParser filterParser = new FilterParser(y, filterTypeKnown, filterTypes);
         List<FilterConfig> filters = filterParser.list(top, "filters");
         List<RouteConfig> routes = new RouteParser(y, filterParser).parse(tops, upstreams.keySet());
-        return new GatewayConfig(source, server, admin, plugins, scripts, demo, upstreams, filters, routes,
+        return new GatewayConfig(source, server, admin, plugins, scripts, demo, upstreams, consumers, redis, filters, routes,
                 includes.files(), includes.directories());
     }
 

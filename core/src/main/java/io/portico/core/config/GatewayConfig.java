@@ -1,11 +1,15 @@
 package io.portico.core.config;
 
+import io.portico.api.ConfiguredConsumer;
+import io.portico.api.RedisSettings;
+
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -23,6 +27,8 @@ import java.util.Set;
  * @param demo               the embedded demo upstream (off unless configured)
  * @param upstreams          upstreams by name, in declaration order (the main file's, then each included
  *                           file's)
+ * @param consumers          the {@code consumers:} (ids unique, API key hashes well-formed and unique)
+ * @param redis              the {@code redis:} connection filters share, if configured
  * @param filters            global filters, run for every route before the route's own
  * @param routes             routes in declaration order (the main file's, then each included file's)
  * @param includedFiles      every file read through {@code include:}, in include order, absolute and
@@ -37,12 +43,15 @@ public record GatewayConfig(Path source,
                             DirConfig scripts,
                             DemoConfig demo,
                             Map<String, UpstreamConfig> upstreams,
+                            List<ConfiguredConsumer> consumers,
+                            Optional<RedisSettings> redis,
                             List<FilterConfig> filters,
                             List<RouteConfig> routes,
                             List<Path> includedFiles,
                             Set<Path> includeDirectories) {
     public GatewayConfig {
         upstreams = Collections.unmodifiableMap(new LinkedHashMap<>(upstreams));
+        consumers = List.copyOf(consumers);
         filters = List.copyOf(filters);
         routes = List.copyOf(routes);
         includedFiles = List.copyOf(includedFiles);
@@ -64,10 +73,6 @@ public record GatewayConfig(Path source,
         return Collections.unmodifiableSet(dirs);
     }
 
-    /**
-     * This configuration with the sections that only a restart can change ({@code server}, {@code admin},
-     * {@code plugins}, {@code scripts}, {@code demo}) taken from {@code running}.
-     */
     /**
      * The top-level sections that only a restart can change ({@code server}, {@code admin}, {@code demo},
      * {@code plugins}, {@code scripts}) and that differ between this configuration and {@code other}, in that
@@ -93,8 +98,12 @@ public record GatewayConfig(Path source,
         return List.copyOf(changed);
     }
 
+    /**
+     * This configuration with the sections that only a restart can change ({@code server}, {@code admin},
+     * {@code plugins}, {@code scripts}, {@code demo}) taken from {@code running}.
+     */
     public GatewayConfig withRestartOnly(GatewayConfig running) {
         return new GatewayConfig(source, running.server, running.admin, running.plugins, running.scripts,
-                running.demo, upstreams, filters, routes, includedFiles, includeDirectories);
+                running.demo, upstreams, consumers, redis, filters, routes, includedFiles, includeDirectories);
     }
 }

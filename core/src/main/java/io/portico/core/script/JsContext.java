@@ -31,8 +31,8 @@ import org.graalvm.polyglot.proxy.ProxyExecutable;
  *   <li>{@code upstream}: the upstream's name; assigning re-targets the request
  *       ({@link ExchangeBase#upstream(String)}); an unknown name, or assigning outside {@code onRequest},
  *       throws a JS {@code TypeError}.</li>
- *   <li>{@code consumer}: null, or read-only {@code { id, groups, claims }}. Assigning
- *       {@code { id, groups?, claims? }} in {@code onRequest} sets the exchange's {@link Consumer}
+ *   <li>{@code consumer}: null, or read-only {@code { id, groups, scopes, claims }}. Assigning
+ *       {@code { id, groups?, scopes?, claims? }} in {@code onRequest} sets the exchange's {@link Consumer}
  *       (claims converted like attributes, null-valued top-level claims dropped).</li>
  *   <li>{@code attributes}: {@link JsAttributes}; {@code log}: {@link JsLog}; {@code span}: {@link JsSpan};
  *       {@code requestId}: the request id.</li>
@@ -85,7 +85,7 @@ public final class JsContext extends JsView {
             case "respond" -> respond != null ? respond : (respond = this::respond);
             case "config" -> config;
             case "route" -> route != null ? route : (route = new JsConfig(
-                    ordered("id", exchange.routeId(), "params", exchange.pathParams(), null, null), "ctx.route"));
+                    ordered("id", exchange.routeId(), "params", exchange.pathParams()), "ctx.route"));
             case "upstream" -> exchange.upstream();
             case "consumer" -> consumer();
             case "attributes" -> attributes != null ? attributes : (attributes = new JsAttributes(exchange));
@@ -122,21 +122,22 @@ public final class JsContext extends JsView {
             return null;
         }
         if (c != consumerSeen) {
-            consumerView = new JsConfig(ordered("id", c.id(), "groups", List.copyOf(c.groups()), "claims", c.claims()),
-                    "ctx.consumer");
+            Map<String, Object> view = new LinkedHashMap<>(5);
+            view.put("id", c.id());
+            view.put("groups", List.copyOf(c.groups()));
+            view.put("scopes", List.copyOf(c.scopes()));
+            view.put("claims", c.claims());
+            consumerView = new JsConfig(view, "ctx.consumer");
             consumerSeen = c;
         }
         return consumerView;
     }
 
     /** A small map that lists its keys in the given order ({@code Object.keys} shows them so). */
-    private static Map<String, Object> ordered(String k1, Object v1, String k2, Object v2, String k3, Object v3) {
+    private static Map<String, Object> ordered(String k1, Object v1, String k2, Object v2) {
         Map<String, Object> m = new LinkedHashMap<>(4);
         m.put(k1, v1);
         m.put(k2, v2);
-        if (k3 != null) {
-            m.put(k3, v3);
-        }
         return m;
     }
 
@@ -146,26 +147,14 @@ public final class JsContext extends JsView {
             throw JsErrors.typeError("ctx.consumer can be set only in onRequest");
         }
         if (value == null || value.isNull() || !value.hasMembers() || value.hasArrayElements()) {
-            throw JsErrors.typeError("ctx.consumer must be an object { id, groups?, claims? }");
+            throw JsErrors.typeError("ctx.consumer must be an object { id, groups?, scopes?, claims? }");
         }
         Value id = value.getMember("id");
         if (id == null || !id.isString() || id.asString().isEmpty()) {
             throw JsErrors.typeError("ctx.consumer.id must be a non-empty string");
         }
-        Set<String> groups = new LinkedHashSet<>();
-        Value g = value.getMember("groups");
-        if (g != null && !g.isNull()) {
-            if (!g.hasArrayElements()) {
-                throw JsErrors.typeError("ctx.consumer.groups must be an array of strings");
-            }
-            for (long i = 0; i < g.getArraySize(); i++) {
-                Value item = g.getArrayElement(i);
-                if (!item.isString()) {
-                    throw JsErrors.typeError("ctx.consumer.groups must be an array of strings");
-                }
-                groups.add(item.asString());
-            }
-        }
+        Set<String> groups = strings(value, "groups");
+        Set<String> scopes = strings(value, "scopes");
         Map<String, Object> claims = Map.of();
         Value cl = value.getMember("claims");
         if (cl != null && !cl.isNull()) {
@@ -174,7 +163,26 @@ public final class JsContext extends JsView {
             }
             claims = (Map<String, Object>) JsValues.toJava(cl, "ctx.consumer.claims");
         }
-        exchange.consumer(new Consumer(id.asString(), groups, claims));
+        exchange.consumer(new Consumer(id.asString(), groups, scopes, claims));
+    }
+
+    /** The strings of array member {@code name} of {@code value}, in order; empty when absent or null. */
+    private static Set<String> strings(Value value, String name) {
+        Set<String> out = new LinkedHashSet<>();
+        Value g = value.getMember(name);
+        if (g != null && !g.isNull()) {
+            if (!g.hasArrayElements()) {
+                throw JsErrors.typeError("ctx.consumer." + name + " must be an array of strings");
+            }
+            for (long i = 0; i < g.getArraySize(); i++) {
+                Value item = g.getArrayElement(i);
+                if (!item.isString()) {
+                    throw JsErrors.typeError("ctx.consumer." + name + " must be an array of strings");
+                }
+                out.add(item.asString());
+            }
+        }
+        return out;
     }
 
     private Object respond(Value... args) {
