@@ -142,7 +142,8 @@ final class FilterBinder {
             Class<?> raw = (Class<?>) p.getRawType();
             Type[] args = p.getActualTypeArguments();
             if (raw == List.class || raw == Set.class) {
-                List<Node> items = y.list(node, key);
+                // a lone scalar stands for a list of one (`audience: orders` = `audience: [ orders ]`)
+                List<Node> items = node instanceof org.yaml.snakeyaml.nodes.ScalarNode ? List.of(node) : y.list(node, key);
                 List<Object> out = new ArrayList<>();
                 for (int i = 0; i < items.size(); i++) {
                     Object v = value(args[0], items.get(i), key + "[" + i + "]");

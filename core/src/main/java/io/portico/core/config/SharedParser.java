@@ -102,9 +102,9 @@ final class SharedParser {
         return out;
     }
 
-    /** {@code redis:}: absent or empty → none; otherwise {@code url} is required. */
+    /** {@code redis:}: absent, null or {@code {}} → none; otherwise {@code url} is required. */
     Optional<RedisSettings> redis(Fields top) {
-        if (!top.has("redis")) {
+        if (!top.has("redis") || top.value("redis") instanceof org.yaml.snakeyaml.nodes.MappingNode m && m.getValue().isEmpty()) {
             return Optional.empty();
         }
         Fields f = top.mapping("redis", REDIS_KEYS);
@@ -112,8 +112,8 @@ final class SharedParser {
             return Optional.empty();
         }
         Duration timeout = f.duration("timeout", DEFAULT_REDIS_TIMEOUT);
-        if (timeout.isZero() || timeout.isNegative() || timeout.compareTo(Duration.ofSeconds(60)) > 0) {
-            y.error(f.keyNode("timeout"), f.keyOf("timeout"), "expected a duration from 1ms to 60s, got " + timeout);
+        if (timeout.compareTo(Duration.ofSeconds(60)) > 0) { // 0 and negative are refused by the duration parser
+            y.error(f.keyNode("timeout"), f.keyOf("timeout"), "expected a duration from 1ms to 60s, got " + timeout.toMillis() + "ms");
         }
         return f.scalar("url", REDIS_URL_FORMAT).flatMap(s -> {
             try {

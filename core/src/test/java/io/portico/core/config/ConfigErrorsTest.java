@@ -200,13 +200,38 @@ class ConfigErrorsTest {
     @Test
     void reservedSectionsMustBeEmpty() {
         assertThat(errors("""
+                telemetry: { tracing: on }
+                """)).containsExactly(err(1, "telemetry", "not supported by this version yet"));
+    }
+
+    @Test
+    void consumersAreCheckedAndKeysNeverEchoed() {
+        String hash = "sha256:" + "ab".repeat(32);
+        assertThat(errors("""
                 consumers:
+                  - { id: mobile-app, api-keys: [ "%s" ], groups: [ partners ] }
                   - { id: mobile-app }
-                redis: { url: "redis://x" }
-                telemetry: {}
-                """)).containsExactly(
-                err(1, "consumers", "not supported by this version yet"),
-                err(3, "redis", "not supported by this version yet"));
+                  - { id: "bad id" }
+                  - { groups: [ x ] }
+                  - { id: web, api-keys: [ "%s", "my-plain-secret-key" ], scopes: [ "" ] }
+                  - { id: cli, bogus: 1 }
+                """.formatted(hash, hash))).containsExactly(
+                err(3, "consumers[1].id", "duplicate consumer 'mobile-app' (first at line 2)"),
+                err(4, "consumers[2].id", "expected a consumer id of letters, digits and ._:@- (at most 128, starting with a letter or digit), got 'bad id'"),
+                err(5, "consumers[3].id", "missing required key 'id'"),
+                err(6, "consumers[4].api-keys[0]", "this API key hash is already used by consumer 'mobile-app'"),
+                err(6, "consumers[4].api-keys[1]", "expected sha256:<64 lower-case hex digits> (print one with `portico hash-key KEY`);"
+                        + " a plain key is never accepted here"),
+                err(6, "consumers[4].scopes[0]", "expected a non-empty name, got ''"),
+                err(7, "consumers[5].bogus", "unknown key; expected one of: id, api-keys, groups, scopes"));
+    }
+
+    @Test
+    void redisNeedsAUrlOfItsSchemeAndASaneTimeout() {
+        assertThat(errors("redis: { timeout: 50ms }\n")).containsExactly(err(1, "redis.url", "missing required key 'url'"));
+        assertThat(errors("redis: { url: \"http://:s3cret@host:6379\", timeout: 2m }\n")).containsExactly(
+                err(1, "redis.timeout", "expected a duration from 1ms to 60s, got 120000ms"),
+                err(1, "redis.url", "expected a URL like redis://127.0.0.1:6379, redis://:password@host:6379/0 or rediss://host:6380"));
     }
 
     // ---- routes --------------------------------------------------------------------------------------

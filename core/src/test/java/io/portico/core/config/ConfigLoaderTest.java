@@ -96,6 +96,26 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void consumersAndRedisAreParsedForFilters() throws Exception {
+        String hash = "sha256:" + "0f".repeat(32);
+        GatewayConfig c = parse("""
+                consumers:
+                  - { id: mobile-app, api-keys: [ "%s" ], groups: [ partners, beta ], scopes: [ "orders:read" ] }
+                  - { id: ops }
+                redis: { url: "redis://:pw@10.0.0.5:6380/2", timeout: 250ms }
+                """.formatted(hash));
+        assertThat(c.consumers()).containsExactly(
+                new io.portico.api.ConfiguredConsumer(new io.portico.api.Consumer("mobile-app",
+                        java.util.Set.of("partners", "beta"), java.util.Set.of("orders:read"), java.util.Map.of()), List.of(hash)),
+                new io.portico.api.ConfiguredConsumer(new io.portico.api.Consumer("ops", java.util.Set.of(), java.util.Map.of()), List.of()));
+        assertThat(c.consumers().get(0).consumer().groups()).containsExactly("partners", "beta");
+        assertThat(c.redis()).contains(new io.portico.api.RedisSettings("redis://:pw@10.0.0.5:6380/2", java.time.Duration.ofMillis(250)));
+        assertThat(parse("redis: { url: \"rediss://cache.internal\" }\n").redis().orElseThrow().timeout())
+                .isEqualTo(java.time.Duration.ofMillis(100));
+        assertThat(parse("routes: []\n").redis()).isEmpty();
+    }
+
+    @Test
     void nullValuedBlocksAreEmptyAndNullScalarsTakeDefaults() throws Exception {
         GatewayConfig c = parse("""
                 server:

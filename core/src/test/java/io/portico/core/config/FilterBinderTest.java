@@ -105,6 +105,15 @@ class FilterBinderTest {
     }
 
     @Test
+    void aLoneScalarStandsForAListOfOneButAMappingDoesNot() throws Exception {
+        Sample s = (Sample) load("filters: [ { type: sample, name: n, methods: POST, tags: solo } ]").filters().get(0).config();
+        assertThat(s.methods()).containsExactly("POST");
+        assertThat(s.tags()).containsExactly("solo");
+        assertThat(errors("filters: [ { type: sample, name: n, methods: { a: b } } ]")).extracting(ConfigError::message)
+                .anySatisfy(m -> assertThat(m).contains("expected a list, got a mapping"));
+    }
+
+    @Test
     void errorsNameTheFileLineAndKey() {
         List<ConfigError> e = errors("""
                 routes:

@@ -467,7 +467,7 @@ class JsApiTest {
                 + " c.claims.org.units[1], c.claims.level + 1, Array.isArray(c.groups), Object.keys(c).join(',')];\n"
                 + attempt("c.id = 'mallory'") + attempt("c.claims.tenant = 'x'") + attempt("c.groups[0] = 'x'")
                 + attempt("c.claims.org.units[0] = 'x'") + "out.push(c.id, typeof c.claims.getClass); return out.join('\\n');");
-        assertThat(out.split("\n")).containsExactly("alice", "admins", "acme", "b", "4", "true", "id,groups,claims",
+        assertThat(out.split("\n")).containsExactly("alice", "admins", "acme", "b", "4", "true", "id,groups,scopes,claims",
                 "TypeError: ctx.consumer is read-only", "TypeError: ctx.consumer is read-only",
                 "TypeError: ctx.consumer is read-only", "TypeError: ctx.consumer is read-only", "alice", "undefined");
     }
@@ -476,25 +476,27 @@ class JsApiTest {
     void assigningTheConsumerSetsItOnTheExchange() throws IOException {
         FakeExchange ex = new FakeExchange("GET", "/");
         assertThat(onRequest(ex, """
-                ctx.consumer = { id: 'bob', groups: ['a', 'b'],
+                ctx.consumer = { id: 'bob', groups: ['a', 'b'], scopes: ['orders:read'],
                                  claims: { tenant: 'acme', n: 3, ratio: 0.5, admin: true, gone: null,
                                            scopes: ['r', 'w'], org: { unit: 'x' } } };
                 return ctx.consumer.id + ' ' + ctx.consumer.claims.org.unit;
                 """)).isEqualTo("bob x");
         Consumer c = ex.consumer().orElseThrow();
         assertThat(c.id()).isEqualTo("bob");
-        assertThat(c.groups()).containsExactlyInAnyOrder("a", "b");
+        assertThat(c.groups()).containsExactly("a", "b");
+        assertThat(c.scopes()).containsExactly("orders:read");
         assertThat(c.claims()).isEqualTo(Map.of("tenant", "acme", "n", 3L, "ratio", 0.5, "admin", true,
                 "scopes", List.of("r", "w"), "org", Map.of("unit", "x")));
 
         String out = onRequest(new FakeExchange("GET", "/"), "const out = [];\n" + attempt("ctx.consumer = { groups: [] }")
                 + attempt("ctx.consumer = 'bob'") + attempt("ctx.consumer = { id: 'x', groups: [1] }")
-                + attempt("ctx.consumer = { id: 'x', claims: [1] }") + "out.push(String(ctx.consumer)); return out.join('\\n');");
+                + attempt("ctx.consumer = { id: 'x', claims: [1] }") + attempt("ctx.consumer = { id: 'x', scopes: 'r' }") + "out.push(String(ctx.consumer)); return out.join('\\n');");
         assertThat(out.split("\n")).containsExactly(
                 "TypeError: ctx.consumer.id must be a non-empty string",
-                "TypeError: ctx.consumer must be an object { id, groups?, claims? }",
+                "TypeError: ctx.consumer must be an object { id, groups?, scopes?, claims? }",
                 "TypeError: ctx.consumer.groups must be an array of strings",
                 "TypeError: ctx.consumer.claims must be an object",
+                "TypeError: ctx.consumer.scopes must be an array of strings",
                 "null");
     }
 

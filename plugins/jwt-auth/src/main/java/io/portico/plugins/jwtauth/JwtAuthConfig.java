@@ -4,6 +4,7 @@ import io.portico.api.ByteSize;
 import io.portico.api.ConfigDefault;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -11,28 +12,41 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Configuration of the {@code jwt-auth} filter. At least one of {@code keys} and {@code jwks-url} is required.
+ * Configuration of the {@code jwt-auth} filter. Key material comes from {@code secret}, {@code public-key},
+ * {@code keys} and {@code jwks-url}; at least one is required.
  *
- * @param keys                   inline keys, each with its pinned algorithm
+ * @param secret                 an HMAC secret (the UTF-8 bytes of the string; may be {@code ${ENV}}), for the
+ *                               {@code HS*} entries of {@code algorithms} (default {@code HS256})
+ * @param publicKey              a PEM public key ({@code -----BEGIN PUBLIC KEY-----}), for the {@code RS*}/{@code ES*}
+ *                               entries of {@code algorithms} (default: {@code RS256} for an RSA key, {@code ES256},
+ *                               {@code ES384} or {@code ES512} by an EC key's curve)
+ * @param algorithms             the accepted algorithms; {@code HS*} ones apply to {@code secret}, the others to
+ *                               {@code public-key} and the JWKS keys (default for JWKS: every RS and ES algorithm).
+ *                               {@code none} is never accepted
+ * @param keys                   more inline keys, each with its pinned algorithm and optional {@code kid}
  * @param jwksUrl                an http(s) JWKS document with RSA/EC public keys, looked up by the token's {@code kid}
  * @param jwksRefreshMinInterval the least time between two JWKS fetches (unknown {@code kid}s, expiry, failures)
  * @param jwksTimeout            deadline of a whole JWKS fetch (connect, headers and body)
  * @param jwksStaleGrace         how long the last fetched keys stay usable past {@code jwks-cache-ttl} while fetches fail
  * @param jwksCacheTtl           how long fetched keys are used before they are fetched again
  * @param issuer                 when set, the {@code iss} claim must equal it
- * @param audiences              when not empty, the {@code aud} claim must contain one of them
+ * @param audience               when not empty, the {@code aud} claim must contain one of them (one value or a list)
  * @param leeway                 clock skew allowed for {@code exp}, {@code nbf} and {@code iat}
  * @param maxTokenSize           longer tokens are refused without being parsed
  * @param header                 the header carrying the token; {@code Authorization} expects {@code Bearer <token>},
  *                               another header the token itself (an optional {@code Bearer } prefix is removed)
  * @param cookie                 a cookie to take the token from when the header is absent
- * @param queryParam             a query parameter to take the token from when header and cookie are absent
+ * @param query                  a query parameter to take the token from when header and cookie are absent
  * @param groupsClaim            the claim whose values (array, or one string) become the consumer's groups
- * @param scopesClaim            the claim whose values (space-separated string or array) are added to the groups
+ * @param scopeClaim             the claim whose values (space-separated string or array) become the consumer's
+ *                               scopes; default: {@code scope}, else {@code scp}
  * @param forwardClaims          claim name → request header sent upstream with its value
  * @param stripToken             whether the token is removed from the request before it goes upstream
  */
 public record JwtAuthConfig(
+        Optional<String> secret,
+        Optional<String> publicKey,
+        List<String> algorithms,
         List<JwtKey> keys,
         Optional<String> jwksUrl,
         @ConfigDefault("30s") Duration jwksRefreshMinInterval,
@@ -40,28 +54,48 @@ public record JwtAuthConfig(
         @ConfigDefault("1h") Duration jwksStaleGrace,
         @ConfigDefault("5m") Duration jwksCacheTtl,
         Optional<String> issuer,
-        List<String> audiences,
+        List<String> audience,
         @ConfigDefault("60s") Duration leeway,
         @ConfigDefault("8KB") ByteSize maxTokenSize,
         @ConfigDefault("Authorization") String header,
         Optional<String> cookie,
-        Optional<String> queryParam,
+        Optional<String> query,
         @ConfigDefault("groups") String groupsClaim,
-        @ConfigDefault("scope") String scopesClaim,
+        Optional<String> scopeClaim,
         Map<String, String> forwardClaims,
         @ConfigDefault("true") boolean stripToken) {
 
+    /** The algorithms a JWKS key may be used with when {@code algorithms} is not given. */
+    private static final List<KeyAlgorithm> ASYMMETRIC = List.of(KeyAlgorithm.RS256, KeyAlgorithm.RS384,
+            KeyAlgorithm.RS512, KeyAlgorithm.ES256, KeyAlgorithm.ES384, KeyAlgorithm.ES512);
+
     /** @throws IllegalArgumentException starting with the offending key */
     public JwtAuthConfig {
+        secret = secret == null ? Optional.empty() : secret;
+        publicKey = publicKey == null ? Optional.empty() : publicKey;
+        algorithms = List.copyOf(algorithms == null ? List.of() : algorithms);
         keys = List.copyOf(keys == null ? List.of() : keys);
         jwksUrl = jwksUrl == null ? Optional.empty() : jwksUrl;
         issuer = issuer == null ? Optional.empty() : issuer;
-        audiences = List.copyOf(audiences == null ? List.of() : audiences);
+        audience = List.copyOf(audience == null ? List.of() : audience);
         cookie = cookie == null ? Optional.empty() : cookie;
-        queryParam = queryParam == null ? Optional.empty() : queryParam;
+        query = query == null ? Optional.empty() : query;
+        scopeClaim = scopeClaim == null ? Optional.empty() : scopeClaim;
         forwardClaims = Map.copyOf(forwardClaims == null ? Map.of() : forwardClaims);
-        if (keys.isEmpty() && jwksUrl.isEmpty()) {
-            throw new IllegalArgumentException("keys, jwks-url: give inline keys, a JWKS URL, or both");
+        if (secret.isEmpty() && publicKey.isEmpty() && keys.isEmpty() && jwksUrl.isEmpty()) {
+            throw new IllegalArgumentException("secret, public-key, keys, jwks-url: give at least one source of keys");
+        }
+        if (secret.isPresent() && publicKey.isPresent()) {
+            throw new IllegalArgumentException("secret, public-key: give one of them (list several keys under keys:)");
+        }
+        for (String a : algorithms) {
+            KeyAlgorithm alg = KeyAlgorithm.parse(a);
+            if (alg.isHmac() && secret.isEmpty()) {
+                throw new IllegalArgumentException("algorithms: " + a + " is an HMAC algorithm and needs secret");
+            }
+            if (!alg.isHmac() && publicKey.isEmpty() && jwksUrl.isEmpty()) {
+                throw new IllegalArgumentException("algorithms: " + a + " needs public-key or jwks-url");
+            }
         }
         Set<String> seen = new HashSet<>();
         for (JwtKey k : keys) {
@@ -80,19 +114,48 @@ public record JwtAuthConfig(
         }
         token("header", header);
         cookie.ifPresent(c -> token("cookie", c));
-        queryParam.ifPresent(q -> {
-            if (q.isBlank()) {
-                throw new IllegalArgumentException("query-param: must not be blank");
-            }
-        });
-        issuer.ifPresent(i -> {
-            if (i.isBlank()) {
-                throw new IllegalArgumentException("issuer: must not be blank");
-            }
-        });
+        query.ifPresent(q -> notBlank("query", q));
+        issuer.ifPresent(i -> notBlank("issuer", i));
         notBlank("groups-claim", groupsClaim);
-        notBlank("scopes-claim", scopesClaim);
+        scopeClaim.ifPresent(c -> notBlank("scope-claim", c));
         forwardClaims.forEach((claim, h) -> token("forward-claims." + claim, h));
+        inlineKeys(secret, publicKey, algorithms, keys); // validates secret length and key/algorithm fit
+    }
+
+    /** Every inline key: {@code secret} and {@code public-key} once per algorithm they serve, then {@code keys}. */
+    List<JwtKey> inlineKeys() {
+        return inlineKeys(secret, publicKey, algorithms, keys);
+    }
+
+    /** The algorithms JWKS keys may verify. */
+    Set<KeyAlgorithm> jwksAlgorithms() {
+        List<KeyAlgorithm> listed = algorithms.stream().map(KeyAlgorithm::parse).filter(a -> !a.isHmac()).toList();
+        return Set.copyOf(algorithms.isEmpty() ? ASYMMETRIC : listed);
+    }
+
+    /** The claims scopes are read from, in order of preference. */
+    List<String> scopeClaims() {
+        return scopeClaim.map(List::of).orElse(List.of("scope", "scp"));
+    }
+
+    private static List<JwtKey> inlineKeys(Optional<String> secret, Optional<String> publicKey, List<String> algorithms,
+                                           List<JwtKey> keys) {
+        List<JwtKey> out = new ArrayList<>();
+        List<KeyAlgorithm> listed = algorithms.stream().map(KeyAlgorithm::parse).toList();
+        secret.ifPresent(s -> {
+            List<KeyAlgorithm> hs = listed.stream().filter(KeyAlgorithm::isHmac).toList();
+            for (KeyAlgorithm a : hs.isEmpty() ? List.of(KeyAlgorithm.HS256) : hs) {
+                out.add(new JwtKey(Optional.empty(), a.name(), Optional.of(s), Optional.empty()));
+            }
+        });
+        publicKey.ifPresent(pem -> {
+            List<KeyAlgorithm> asym = listed.stream().filter(a -> !a.isHmac()).toList();
+            for (KeyAlgorithm a : asym.isEmpty() ? List.of(KeyAlgorithm.defaultFor(Pem.publicKey(pem))) : asym) {
+                out.add(new JwtKey(Optional.empty(), a.name(), Optional.empty(), Optional.of(pem)));
+            }
+        });
+        out.addAll(keys);
+        return out;
     }
 
     private static void checkUrl(String url) {

@@ -11,7 +11,6 @@ import io.portico.api.Exchange;
 import io.portico.api.GatewayFilter;
 import io.portico.api.Metrics;
 import java.time.Clock;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,7 +27,7 @@ import java.util.logging.Logger;
  *       one answer for every cause (too long, not a JWT, {@code alg} not accepted, no key for its {@code kid}/{@code alg},
  *       bad signature, {@code exp}/{@code nbf} outside the leeway, wrong {@code iss}/{@code aud}, a {@code crit}
  *       header, no {@code sub}). The cause is logged at FINE only.</li>
- *   <li>Success → consumer (id = {@code sub}, groups = groups claim then scopes, claims = all claims), the configured
+ *   <li>Success → consumer (id = {@code sub}, groups from the groups claim, scopes from the scope claim, claims = all claims), the configured
  *       claims forwarded as headers (client-sent headers of those names are always removed first), the token stripped
  *       when {@code strip-token}.</li>
  * </ul>
@@ -51,7 +50,7 @@ final class JwtAuthFilter implements GatewayFilter {
 
     JwtAuthFilter(JwtAuthConfig config, List<KeyResolver> resolvers, Clock clock, Metrics metrics, Logger logger) {
         this.config = config;
-        this.locator = new TokenLocator(config.header(), config.cookie(), config.queryParam());
+        this.locator = new TokenLocator(config.header(), config.cookie(), config.query());
         this.resolvers = List.copyOf(resolvers);
         this.clock = clock;
         this.metrics = metrics;
@@ -73,9 +72,15 @@ final class JwtAuthFilter implements GatewayFilter {
             metrics.increment("invalid");
             return INVALID;
         }
-        Set<String> groups = new LinkedHashSet<>(ClaimsMapper.values(claims, config.groupsClaim(), false));
-        groups.addAll(ClaimsMapper.values(claims, config.scopesClaim(), true));
-        exchange.consumer(new Consumer((String) claims.get("sub"), groups, claims));
+        Set<String> groups = ClaimsMapper.values(claims, config.groupsClaim(), false);
+        Set<String> scopes = Set.of();
+        for (String claim : config.scopeClaims()) {
+            if (claims.containsKey(claim)) {
+                scopes = ClaimsMapper.values(claims, claim, true);
+                break;
+            }
+        }
+        exchange.consumer(new Consumer((String) claims.get("sub"), groups, scopes, claims));
         config.forwardClaims().forEach((claim, header) -> {
             exchange.request().headers().remove(header);
             String value = claims.containsKey(claim) ? ClaimsMapper.headerValue(claims.get(claim)) : null;
@@ -137,8 +142,8 @@ final class JwtAuthFilter implements GatewayFilter {
     private com.auth0.jwt.JWTVerifier verifier(Algorithm a) {
         var v = JWT.require(a).acceptLeeway(config.leeway().toSeconds());
         config.issuer().ifPresent(v::withIssuer);
-        if (!config.audiences().isEmpty()) {
-            v.withAnyOfAudience(config.audiences().toArray(String[]::new));
+        if (!config.audience().isEmpty()) {
+            v.withAnyOfAudience(config.audience().toArray(String[]::new));
         }
         return ((com.auth0.jwt.JWTVerifier.BaseVerification) v).build(clock);
     }

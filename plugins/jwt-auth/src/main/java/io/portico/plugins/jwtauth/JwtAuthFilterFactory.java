@@ -8,6 +8,7 @@ import io.portico.api.Phase;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.pf4j.Extension;
 
 /**
@@ -38,12 +39,17 @@ public final class JwtAuthFilterFactory implements FilterFactory<JwtAuthConfig> 
     @Override
     public GatewayFilter create(JwtAuthConfig config, FilterContext context) {
         List<KeyResolver> resolvers = new ArrayList<>();
-        if (!config.keys().isEmpty()) {
-            resolvers.add(new InlineKeys(config.keys()));
+        List<JwtKey> inline = config.inlineKeys();
+        if (!inline.isEmpty()) {
+            resolvers.add(new InlineKeys(inline));
         }
-        config.jwksUrl().ifPresent(url -> resolvers.add(new JwksKeys(fetcher(url, config),
-                config.jwksRefreshMinInterval(), config.jwksCacheTtl(), config.jwksStaleGrace(),
-                context.clock(), context.logger(), context.metrics())));
+        config.jwksUrl().ifPresent(url -> {
+            JwksKeys jwks = new JwksKeys(fetcher(url, config), config.jwksRefreshMinInterval(), config.jwksCacheTtl(),
+                    config.jwksStaleGrace(), context.clock(), context.logger(), context.metrics());
+            Set<KeyAlgorithm> allowed = config.jwksAlgorithms();
+            // checked before the JWKS is consulted: a token with another alg never triggers a fetch
+            resolvers.add((kid, alg) -> allowed.contains(alg) ? jwks.candidates(kid, alg) : List.of());
+        });
         return new JwtAuthFilter(config, resolvers, context.clock(), context.metrics(), context.logger());
     }
 

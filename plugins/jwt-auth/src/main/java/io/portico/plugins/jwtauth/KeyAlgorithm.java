@@ -6,6 +6,7 @@ import java.security.PublicKey;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -53,6 +54,16 @@ enum KeyAlgorithm {
             }
         }
         return null;
+    }
+
+    /** The usual algorithm of a public key: RS256 for RSA, ES256/384/512 by an EC key's curve. */
+    static KeyAlgorithm defaultFor(PublicKey key) {
+        for (KeyAlgorithm a : List.of(RS256, ES256, ES384, ES512)) {
+            if (a.fits(key)) {
+                return a;
+            }
+        }
+        throw new IllegalArgumentException("public-key: a " + key.getAlgorithm() + " key is neither RSA nor EC on P-256/384/521");
     }
 
     boolean isHmac() {

@@ -232,6 +232,16 @@ class JwksTest {
         assertThat(f.onRequest(bearer(token("k1", TestKeys.rs256(RSA))))).isEqualTo(Decision.proceed());
     }
 
+    @Test
+    void algorithmsRestrictWhatJwksKeysVerifyAndOthersNeverFetch() {
+        GatewayFilter esOnly = new JwtAuthFilterFactory().create(TestKeys.config().jwks(url).algorithms("ES256").build(), context);
+        assertInvalid(esOnly.onRequest(bearer(token("k1", TestKeys.rs256(RSA)))));
+        assertThat(fetches.get()).as("a token of an algorithm not accepted does not fetch the JWKS").isZero();
+        assertThat(esOnly.onRequest(bearer(token("e1", TestKeys.es256(EC256))))).isEqualTo(Decision.proceed());
+        assertThat(fetches.get()).isEqualTo(1);
+        assertInvalid(esOnly.onRequest(bearer(token("k1", TestKeys.rs256(RSA)))));
+    }
+
     /** A clock tests move by hand. */
     static final class MutableClock extends Clock {
         private final AtomicReference<Instant> now = new AtomicReference<>(Instant.now());

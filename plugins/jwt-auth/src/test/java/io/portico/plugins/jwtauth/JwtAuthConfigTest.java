@@ -40,7 +40,7 @@ class JwtAuthConfigTest {
 
     @Test
     void configNeedsKeysOrJwksAndSaneValues() {
-        invalid(() -> config().build(), "keys, jwks-url: give inline keys, a JWKS URL, or both");
+        invalid(() -> config().build(), "secret, public-key, keys, jwks-url: give at least one source of keys");
         invalid(() -> config().jwks("ftp://idp.example/jwks").build(), "jwks-url: expected an http or https URL");
         invalid(() -> config().jwks("not a url").build(), "jwks-url:");
         invalid(() -> config(hs("HS256"), hs("HS256")).build(), "keys: two keys with kid ''");
@@ -48,5 +48,17 @@ class JwtAuthConfigTest {
         invalid(() -> config(hs("HS256")).forward(java.util.Map.of("tenant", "X Tenant")).build(), "forward-claims.tenant: expected a name");
         invalid(() -> config(hs("HS256")).maxTokenSize(8).build(), "max-token-size");
         invalid(() -> config(hs("HS256")).leeway(java.time.Duration.ofSeconds(-1)).build(), "leeway: must be 0 or more");
+    }
+
+    @Test
+    void topLevelKeyMaterialAndAlgorithmsMustAgree() {
+        String pem = TestKeys.pem(RSA.getPublic());
+        invalid(() -> config().secret(TestKeys.SECRET).publicKey(pem).build(), "secret, public-key: give one of them");
+        invalid(() -> config().secret(TestKeys.SECRET).algorithms("RS256").build(), "algorithms: RS256 needs public-key or jwks-url");
+        invalid(() -> config().publicKey(pem).algorithms("HS256").build(), "algorithms: HS256 is an HMAC algorithm and needs secret");
+        invalid(() -> config().publicKey(pem).algorithms("ES256").build(), "cannot verify ES256");
+        invalid(() -> config().secret("short").build(), "secret: HS256 needs a secret of at least 32 bytes");
+        invalid(() -> config().secret(TestKeys.SECRET).algorithms("none").build(), "'none' (unsigned tokens) is never accepted");
+        invalid(() -> config().jwks("https://idp.example/jwks").algorithms("HS256").build(), "needs secret");
     }
 }

@@ -111,7 +111,8 @@ class JwtAuthFilterTest {
         assertThat(run(cfg, ex)).isEqualTo(Decision.proceed());
         Consumer c = ex.consumer().orElseThrow();
         assertThat(c.id()).isEqualTo("alice");
-        assertThat(c.groups()).containsExactly("admins", "ops", "orders:read", "orders:write");
+        assertThat(c.groups()).containsExactly("admins", "ops");
+        assertThat(c.scopes()).containsExactly("orders:read", "orders:write");
         assertThat(c.claims()).containsEntry("tenant", "acme").containsEntry("sub", "alice").containsKey("exp");
         assertThat(ex.request().headers().first("X-Tenant")).contains("acme");
         assertThat(ex.request().headers().contains("X-Missing")).isFalse();
@@ -263,10 +264,45 @@ class JwtAuthFilterTest {
     }
 
     @Test
-    void scopesGiveGroupsFromArraysToo() {
-        String t = claims().withArrayClaim("scope", new String[] {"a", "b"}).withClaim("groups", "solo").sign(Algorithm.HMAC256(SECRET));
-        FakeExchange ex = bearer(t);
+    void scopesComeFromScopeThenScpThenTheConfiguredClaim() {
+        Algorithm hs = Algorithm.HMAC256(SECRET);
+        String scopeArray = claims().withArrayClaim("scope", new String[] {"a", "b"}).withClaim("groups", "solo").sign(hs);
+        FakeExchange ex = bearer(scopeArray);
         assertThat(run(config(hs("HS256")).build(), ex)).isEqualTo(Decision.proceed());
-        assertThat(ex.consumer().orElseThrow().groups()).isEqualTo(Set.of("solo", "a", "b"));
+        assertThat(ex.consumer().orElseThrow().groups()).containsExactly("solo");
+        assertThat(ex.consumer().orElseThrow().scopes()).containsExactly("a", "b");
+
+        FakeExchange scp = bearer(claims().withArrayClaim("scp", new String[] {"x:read"}).sign(hs));
+        assertThat(run(config(hs("HS256")).build(), scp)).isEqualTo(Decision.proceed());
+        assertThat(scp.consumer().orElseThrow().scopes()).containsExactly("x:read");
+
+        FakeExchange custom = bearer(claims().withClaim("permissions", "p1 p2").withClaim("scope", "ignored").sign(hs));
+        assertThat(run(config(hs("HS256")).scopeClaim("permissions").build(), custom)).isEqualTo(Decision.proceed());
+        assertThat(custom.consumer().orElseThrow().scopes()).containsExactly("p1", "p2");
     }
+
+    @Test
+    void topLevelSecretServesHs256UnlessAlgorithmsSaysOtherwise() {
+        String hs256 = claims().sign(Algorithm.HMAC256(SECRET));
+        String hs512 = claims().sign(Algorithm.HMAC512(SECRET + SECRET));
+        assertAccepted(config().secret(SECRET).build(), hs256);
+        assertInvalid(run(config().secret(SECRET).build(), bearer(claims().sign(Algorithm.HMAC384(SECRET + SECRET)))));
+        assertAccepted(config().secret(SECRET + SECRET).algorithms("HS512").build(), hs512);
+        assertInvalid(run(config().secret(SECRET + SECRET).algorithms("HS512").build(),
+                bearer(claims().sign(Algorithm.HMAC256(SECRET + SECRET)))));
+    }
+
+    @Test
+    void topLevelPublicKeyDefaultsToItsKeyTypesAlgorithm() {
+        assertAccepted(config().publicKey(TestKeys.pem(RSA.getPublic())).build(), claims().sign(TestKeys.rs256(RSA)));
+        assertAccepted(config().publicKey(TestKeys.pem(EC256.getPublic())).build(), claims().sign(TestKeys.es256(EC256)));
+        // RS512 is not accepted unless listed
+        assertInvalid(run(config().publicKey(TestKeys.pem(RSA.getPublic())).build(), bearer(claims().sign(
+                Algorithm.RSA512((java.security.interfaces.RSAPublicKey) RSA.getPublic(),
+                        (java.security.interfaces.RSAPrivateKey) RSA.getPrivate())))));
+        // key confusion through the top-level keys: HS256 signed with the PEM text of the public key
+        String pem = TestKeys.pem(RSA.getPublic());
+        assertInvalid(run(config().publicKey(pem).build(), bearer(claims().sign(Algorithm.HMAC256(pem)))));
+    }
+
 }

@@ -120,6 +120,10 @@ final class TestKeys {
         Duration ttl = Duration.ofMinutes(5);
         Optional<String> issuer = Optional.empty();
         List<String> audiences = List.of();
+        Optional<String> secret = Optional.empty();
+        Optional<String> publicKey = Optional.empty();
+        List<String> algorithms = List.of();
+        Optional<String> scopeClaim = Optional.empty();
         Duration leeway = Duration.ofSeconds(60);
         ByteSize maxTokenSize = new ByteSize(8192);
         String header = "Authorization";
@@ -172,14 +176,35 @@ final class TestKeys {
             return this;
         }
 
+        Builder secret(String s) {
+            this.secret = Optional.of(s);
+            return this;
+        }
+
+        Builder publicKey(String pem) {
+            this.publicKey = Optional.of(pem);
+            return this;
+        }
+
+        Builder algorithms(String... algs) {
+            this.algorithms = List.of(algs);
+            return this;
+        }
+
+        Builder scopeClaim(String claim) {
+            this.scopeClaim = Optional.of(claim);
+            return this;
+        }
+
         Builder strip(boolean s) {
             this.strip = s;
             return this;
         }
 
         JwtAuthConfig build() {
-            return new JwtAuthConfig(keys, jwksUrl, minInterval, timeout, grace, ttl, issuer, audiences, leeway,
-                    maxTokenSize, header, cookie, queryParam, "groups", "scope", forward, strip);
+            return new JwtAuthConfig(secret, publicKey, algorithms, keys, jwksUrl, minInterval, timeout, grace, ttl,
+                    issuer, audiences, leeway, maxTokenSize, header, cookie, queryParam, "groups", scopeClaim, forward,
+                    strip);
         }
     }
 }
