@@ -263,6 +263,11 @@ public final class Gateway {
         });
     }
 
+    /** Whether the gateway accepts requests: true from start until {@link #stop()} begins draining. */
+    public synchronized boolean serving() {
+        return !stopped;
+    }
+
     /** Drains and stops everything; blocks for at most about {@code server.shutdown-grace}. */
     public void stop() {
         ConfigReload r;

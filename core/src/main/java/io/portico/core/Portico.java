@@ -1,5 +1,6 @@
 package io.portico.core;
 
+import io.portico.core.admin.AdminServer;
 import io.portico.core.chain.ChainBuilder;
 import io.portico.core.chain.ChainException;
 import io.portico.core.config.ConfigError;
@@ -132,6 +133,15 @@ public final class Portico {
             closeFilters.run();
             return EXIT_FAILURE;
         }
+        AdminServer admin;
+        try {
+            admin = cfg.admin().port() == -1 ? null : AdminServer.start(cfg.admin(), gateway::serving);
+        } catch (IllegalStateException e) {
+            err.println("portico: " + e.getMessage());
+            gateway.stop();
+            closeFilters.run();
+            return EXIT_FAILURE;
+        }
         gateway.watchConfig(config, loader);
         // a plugin that appears, changes or goes away may make the configuration valid or invalid: reload it
         plugins.watch(() -> gateway.reloadNow(false));
@@ -145,7 +155,10 @@ public final class Portico {
         CountDownLatch stopped = new CountDownLatch(1);
         Shutdown.onSignal(() -> {
             LOG.info("shutting down: draining requests in flight (up to " + cfg.server().shutdownGrace() + ")");
-            gateway.stop();
+            gateway.stop(); // /health/ready answers 503 from here on, while requests drain
+            if (admin != null) {
+                admin.stop();
+            }
             closeFilters.run();
             LOG.info("stopped");
             stopped.countDown();

@@ -101,6 +101,12 @@ class LauncherIT {
         awaitListening(gw, gatewayPort);
 
         assertDemoEcho(gw, gatewayPort, "/demo/hello?x=1", "/hello", "x=1");
+        // the admin listener: probes answer on the admin port (loopback, no token in the bundled config)
+        awaitStatus(gw, adminPort, "/health/live", 200);
+        HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/health/ready"))
+                .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(ready.statusCode()).as(gw.output()).isEqualTo(200);
+        assertThat(ready.body()).isEqualTo("{\"status\":\"UP\"}");
 
         // hot reload: a route added to the file is served without a restart
         String withEcho = Files.readString(conf) + """
@@ -409,7 +415,7 @@ class LauncherIT {
     @Test
     void runsWithNoArgumentsFromAnotherDirectoryUsingTheBundledConfig() throws Exception {
         List<Integer> busy = new ArrayList<>();
-        // server.port, demo.port and admin.port of the bundled config (the admin listener may not bind yet)
+        // server.port, demo.port and admin.port of the bundled config
         for (int port : new int[] {8080, 9081, 9090}) {
             if (!isFree(port)) {
                 busy.add(port);

@@ -165,7 +165,8 @@ class ScriptInvokeTest {
                 ScriptResult.Failure<String> f = (ScriptResult.Failure<String>) r;
                 assertThat(f.kind()).isEqualTo(ScriptResult.Kind.TIMEOUT);
                 assertThat(f.detail()).isEqualTo(v + " onRequest exceeded its time budget of 50 ms");
-                assertThat(ms).as("elapsed ms").isLessThan(50 + 50);
+                // cut off (an endless loop never returns by itself); the slack is for a loaded 2-core CI box
+                assertThat(ms).as("elapsed ms").isLessThan(50 + 350);
                 System.out.printf("timeout %d: %d ms after the call started (budget 50 ms)%n", i, ms);
                 assertThat(v.invoke(ScriptVersion.Hook.ON_REQUEST, val -> val.asString(), false))
                         .isEqualTo(new ScriptResult.Ok<>("fine"));
