@@ -29,7 +29,7 @@ import java.util.logging.Logger;
  *   <li>A successful fetch replaces the whole key set (a key removed from the document is no longer accepted).</li>
  * </ul>
  *
- * <p>Metrics: {@code jwks-fetches} (attempts), {@code jwks-fetch-failures}.
+ * <p>Metrics: {@code jwks_fetches} (attempts), {@code jwks_fetch_failures}.
  *
  * <p>Why not jwks-rsa's {@code JwkProviderBuilder} cache + rate limit: its {@code GuavaCachedJwkProvider} caches
  * per {@code kid} with expiry and drops keys when they expire (no stale grace on fetch failure), and its
@@ -103,11 +103,11 @@ final class JwksKeys implements KeyResolver {
                 return snapshot;
             }
             lastAttempt = now;
-            metrics.increment("jwks-fetches");
+            metrics.increment("jwks_fetches");
             try {
                 snapshot = new Snapshot(parse(fetcher.fetch()), clock.instant());
             } catch (Exception e) {
-                metrics.increment("jwks-fetch-failures");
+                metrics.increment("jwks_fetch_failures");
                 logger.log(Level.WARNING, "JWKS fetch failed, keeping the previous keys: " + e);
             }
             return snapshot;

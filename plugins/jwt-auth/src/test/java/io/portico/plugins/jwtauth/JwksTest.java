@@ -181,8 +181,8 @@ class JwksTest {
         clock.advance(Duration.ofMinutes(10)); // 66m: past ttl + grace
         assertInvalid(f.onRequest(bearer(k1)));
         assertThat(fetches.get()).isEqualTo(1);
-        assertThat(context.count("jwks-fetches")).isEqualTo(4); // the first, then at 6m, 56m and 66m (all failing)
-        assertThat(context.count("jwks-fetch-failures")).isEqualTo(3);
+        assertThat(context.count("jwks_fetches")).isEqualTo(4); // the first, then at 6m, 56m and 66m (all failing)
+        assertThat(context.count("jwks_fetch_failures")).isEqualTo(3);
     }
 
     @Test

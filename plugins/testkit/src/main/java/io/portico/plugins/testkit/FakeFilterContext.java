@@ -49,11 +49,12 @@ public final class FakeFilterContext implements FilterContext {
         return new Metrics() {
             @Override
             public void increment(String name) {
-                counters.merge(name, 1, Integer::sum);
+                counters.merge(checked(name), 1, Integer::sum);
             }
 
             @Override
             public void record(String name, Duration duration) {
+                checked(name);
             }
         };
     }
@@ -61,6 +62,14 @@ public final class FakeFilterContext implements FilterContext {
     @Override
     public long maxBodySize() {
         return maxBodySize;
+    }
+
+    /** The gateway's rule for metric names, enforced here too so a unit test finds a name the gateway refuses. */
+    private static String checked(String name) {
+        if (name == null || !name.matches("[a-z][a-z0-9_]*")) {
+            throw new IllegalArgumentException("metric names are [a-z][a-z0-9_]*, got '" + name + "'");
+        }
+        return name;
     }
 
     /** How often counter {@code name} was incremented. */
