@@ -77,6 +77,11 @@ class KeyAuthAclIT {
                     upstream: echo
                     filters:
                       - { type: key-auth }
+                  - id: query
+                    match: { path: /query/** }
+                    upstream: echo
+                    filters:
+                      - { type: key-auth, query: api_key }
                   - id: partners
                     match: { path: /partners/** }
                     upstream: echo
@@ -144,6 +149,22 @@ class KeyAuthAclIT {
 
         // a key of the right consumer in another header than the route's is no key at all
         assertProblem(gateway.get("/partners/x", "X-Api-Key", PARTNER_KEY), 401, "unauthorized");
+        assertThat(upstream.count()).isZero();
+    }
+
+    @Test
+    void aKeyInTheQueryIsAcceptedAndRemovedFromTheForwardedQuery() throws Exception {
+        HttpResponse<String> r = gateway.get("/query/items?a=1&api_key=" + APP_KEY + "&b=2");
+        assertThat(r.statusCode()).isEqualTo(200);
+        EchoUpstream.Received got = upstream.received().poll(5, TimeUnit.SECONDS);
+        assertThat(got.uri()).startsWith("/query/items?").doesNotContain("api_key").doesNotContain(APP_KEY)
+                .contains("a=1").contains("b=2");
+    }
+
+    @Test
+    void twoKeyHeadersAreRefusedEvenWhenBothAreRight() throws Exception {
+        HttpResponse<String> r = gateway.get("/keyed/a", "X-Api-Key", APP_KEY, "X-Api-Key", APP_KEY);
+        assertProblem(r, 401, "invalid-api-key");
         assertThat(upstream.count()).isZero();
     }
 
