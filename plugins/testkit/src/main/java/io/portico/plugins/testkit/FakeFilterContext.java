@@ -1,18 +1,24 @@
 package io.portico.plugins.testkit;
 
+import io.portico.api.ConfiguredConsumer;
 import io.portico.api.FilterContext;
 import io.portico.api.Metrics;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 
-/** A {@link FilterContext} whose metrics are counted in memory ({@link #count}). */
+/**
+ * A {@link FilterContext} whose metrics are counted in memory ({@link #count}); its {@link #consumers()} are empty
+ * unless given with {@link #consumers(List)}.
+ */
 public final class FakeFilterContext implements FilterContext {
     private final String type;
     private final long maxBodySize;
     private final Map<String, Integer> counters = new ConcurrentHashMap<>();
+    private volatile List<ConfiguredConsumer> consumers = List.of();
 
     public FakeFilterContext(String type, long maxBodySize) {
         this.type = type;
@@ -70,6 +76,17 @@ public final class FakeFilterContext implements FilterContext {
             throw new IllegalArgumentException("metric names are [a-z][a-z0-9_]*, got '" + name + "'");
         }
         return name;
+    }
+
+    /** Sets the configured consumers ({@code consumers:}) this context hands to filters; returns this. */
+    public FakeFilterContext consumers(List<ConfiguredConsumer> consumers) {
+        this.consumers = List.copyOf(consumers);
+        return this;
+    }
+
+    @Override
+    public List<ConfiguredConsumer> consumers() {
+        return consumers;
     }
 
     /** How often counter {@code name} was incremented. */
