@@ -97,6 +97,12 @@ class JwtAuthIT {
                     upstream: up
                     filters:
                       - { type: jwt-auth, secret: "%s", issuer: "%s", audience: [ orders, billing ], leeway: 60s }
+                  - id: scoped
+                    match: { path: /scoped/** }
+                    upstream: up
+                    filters:
+                      - { type: jwt-auth, secret: "%s" }
+                      - { type: acl, scopes: [ "orders:read" ], groups: [ partners, staff ] }
                   - id: pem
                     match: { path: /pem/** }
                     upstream: up
@@ -104,7 +110,7 @@ class JwtAuthIT {
                       - type: jwt-auth
                         public-key: |
                           %s
-                """.formatted(upstream.url(), jwksUrl, ISSUER, jwksUrl, SECRET, ISSUER, indent(pem(RSA.getPublic()), "          ")));
+                """.formatted(upstream.url(), jwksUrl, ISSUER, jwksUrl, SECRET, ISSUER, SECRET, indent(pem(RSA.getPublic()), "          ")));
     }
 
     @AfterAll
@@ -141,6 +147,26 @@ class JwtAuthIT {
                 .isEqualTo(200);
         assertThat(bearer("/pem/x", JWT.create().withSubject("bob").withExpiresAt(Instant.now().plusSeconds(60))
                 .sign(Algorithm.RSA256(null, (RSAPrivateKey) RSA.getPrivate()))).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aclChecksTheTokensScopesAndGroups() throws Exception {
+        Algorithm hs = Algorithm.HMAC256(SECRET);
+        java.util.function.BiFunction<String, String[], String> token = (scope, groups) -> JWT.create().withSubject("alice")
+                .withExpiresAt(Instant.now().plusSeconds(60)).withClaim("scope", scope).withArrayClaim("groups", groups).sign(hs);
+        assertThat(bearer("/scoped/x", token.apply("orders:read orders:write", new String[] {"partners"})).statusCode()).isEqualTo(200);
+        assertThat(bearer("/scoped/x", JWT.create().withSubject("alice").withExpiresAt(Instant.now().plusSeconds(60))
+                .withArrayClaim("scp", new String[] {"orders:read"}).withArrayClaim("groups", new String[] {"staff"}).sign(hs))
+                .statusCode()).as("scopes from scp").isEqualTo(200);
+        HttpResponse<String> noScope = bearer("/scoped/x", token.apply("orders:write", new String[] {"partners"}));
+        assertThat(noScope.statusCode()).isEqualTo(403);
+        assertThat(noScope.headers().firstValue("Content-Type")).contains("application/problem+json");
+        assertThat(noScope.body()).contains("\"type\":\"urn:portico:problem:forbidden\"").doesNotContain("orders:read");
+        assertThat(bearer("/scoped/x", token.apply("orders:read", new String[] {"guests"})).statusCode())
+                .as("no group of the list").isEqualTo(403);
+        assertThat(bearer("/scoped/x", token.apply("partners", new String[] {"orders:read"})).statusCode())
+                .as("a scope is not a group and a group is not a scope").isEqualTo(403);
+        assertThat(gateway.get("/scoped/x").statusCode()).as("no token: jwt-auth answers first").isEqualTo(401);
     }
 
     // ---- refused -----------------------------------------------------------------------------------------
