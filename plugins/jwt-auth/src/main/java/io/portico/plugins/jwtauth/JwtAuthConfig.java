@@ -42,6 +42,8 @@ import java.util.Set;
  *                               scopes; default: {@code scope}, else {@code scp}
  * @param forwardClaims          claim name → request header sent upstream with its value
  * @param stripToken             whether the token is removed from the request before it goes upstream
+ * @param cacheSize              how many verified tokens are remembered (their signature is not checked again while
+ *                               cached; {@code exp}/{@code nbf} are); 0 turns the cache off
  */
 public record JwtAuthConfig(
         Optional<String> secret,
@@ -63,7 +65,8 @@ public record JwtAuthConfig(
         @ConfigDefault("groups") String groupsClaim,
         Optional<String> scopeClaim,
         Map<String, String> forwardClaims,
-        @ConfigDefault("true") boolean stripToken) {
+        @ConfigDefault("true") boolean stripToken,
+        @ConfigDefault("1000") int cacheSize) {
 
     /** The algorithms a JWKS key may be used with when {@code algorithms} is not given. */
     private static final List<KeyAlgorithm> ASYMMETRIC = List.of(KeyAlgorithm.RS256, KeyAlgorithm.RS384,
@@ -119,6 +122,9 @@ public record JwtAuthConfig(
         notBlank("groups-claim", groupsClaim);
         scopeClaim.ifPresent(c -> notBlank("scope-claim", c));
         forwardClaims.forEach((claim, h) -> token("forward-claims." + claim, h));
+        if (cacheSize < 0 || cacheSize > 1_000_000) {
+            throw new IllegalArgumentException("cache-size: expected 0 (off) to 1000000, got " + cacheSize);
+        }
         inlineKeys(secret, publicKey, algorithms, keys); // validates secret length and key/algorithm fit
     }
 

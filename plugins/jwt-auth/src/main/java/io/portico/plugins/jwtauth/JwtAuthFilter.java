@@ -31,7 +31,8 @@ import java.util.logging.Logger;
  *       claims forwarded as headers (client-sent headers of those names are always removed first), the token stripped
  *       when {@code strip-token}.</li>
  * </ul>
- * Metrics: {@code missing}, {@code invalid}. Immutable, thread-safe.
+ * A token verified once is remembered ({@link VerifiedTokens}, {@code cache-size}): presented again, only its
+ * {@code exp}/{@code nbf} are checked. Metrics: {@code missing}, {@code invalid}. Thread-safe.
  */
 final class JwtAuthFilter implements GatewayFilter {
     static final String REALM = "Bearer realm=\"portico\"";
@@ -47,6 +48,7 @@ final class JwtAuthFilter implements GatewayFilter {
     private final Clock clock;
     private final Metrics metrics;
     private final Logger logger;
+    private final VerifiedTokens cache; // null: off
 
     JwtAuthFilter(JwtAuthConfig config, List<KeyResolver> resolvers, Clock clock, Metrics metrics, Logger logger) {
         this.config = config;
@@ -55,6 +57,8 @@ final class JwtAuthFilter implements GatewayFilter {
         this.clock = clock;
         this.metrics = metrics;
         this.logger = logger;
+        this.cache = config.cacheSize() == 0 ? null
+                : new VerifiedTokens(config.cacheSize(), config.jwksCacheTtl(), config.leeway(), clock);
     }
 
     @Override
@@ -64,23 +68,26 @@ final class JwtAuthFilter implements GatewayFilter {
             metrics.increment("missing");
             return MISSING;
         }
-        Map<String, Object> claims;
-        try {
-            claims = verify(found.get().value());
-        } catch (InvalidToken | JWTVerificationException | IllegalArgumentException e) {
-            logger.fine(() -> "token refused on request " + exchange.requestId() + ": " + e.getMessage());
-            metrics.increment("invalid");
-            return INVALID;
-        }
-        Set<String> groups = ClaimsMapper.values(claims, config.groupsClaim(), false);
-        Set<String> scopes = Set.of();
-        for (String claim : config.scopeClaims()) {
-            if (claims.containsKey(claim)) {
-                scopes = ClaimsMapper.values(claims, claim, true);
-                break;
+        String token = found.get().value();
+        Consumer consumer = token == null || token.length() > config.maxTokenSize().bytes() || cache == null
+                ? null : cache.find(token);
+        if (consumer == null) {
+            Map<String, Object> claims;
+            try {
+                claims = verify(token);
+            } catch (InvalidToken | JWTVerificationException | IllegalArgumentException e) {
+                logger.fine(() -> "token refused on request " + exchange.requestId() + ": " + e.getMessage());
+                metrics.increment("invalid");
+                return INVALID;
+            }
+            consumer = consumer(claims);
+            if (cache != null) {
+                cache.put(token, new VerifiedTokens.Verified(consumer, epochSeconds(claims.get("nbf"), Long.MIN_VALUE),
+                        epochSeconds(claims.get("exp"), Long.MAX_VALUE)));
             }
         }
-        exchange.consumer(new Consumer((String) claims.get("sub"), groups, scopes, claims));
+        exchange.consumer(consumer);
+        Map<String, Object> claims = consumer.claims();
         config.forwardClaims().forEach((claim, header) -> {
             exchange.request().headers().remove(header);
             String value = claims.containsKey(claim) ? ClaimsMapper.headerValue(claims.get(claim)) : null;
@@ -92,6 +99,22 @@ final class JwtAuthFilter implements GatewayFilter {
             locator.strip(exchange.request(), found.get().source());
         }
         return Decision.proceed();
+    }
+
+    private Consumer consumer(Map<String, Object> claims) {
+        Set<String> groups = ClaimsMapper.values(claims, config.groupsClaim(), false);
+        Set<String> scopes = Set.of();
+        for (String claim : config.scopeClaims()) {
+            if (claims.containsKey(claim)) {
+                scopes = ClaimsMapper.values(claims, claim, true);
+                break;
+            }
+        }
+        return new Consumer((String) claims.get("sub"), groups, scopes, claims);
+    }
+
+    private static long epochSeconds(Object claim, long absent) {
+        return claim instanceof Number n ? n.longValue() : absent;
     }
 
     /** The claims of a valid token; throws for anything else. */

@@ -131,6 +131,7 @@ final class TestKeys {
         Optional<String> queryParam = Optional.empty();
         Map<String, String> forward = Map.of();
         boolean strip = true;
+        int cacheSize = 1000;
 
         Builder(List<JwtKey> keys) {
             this.keys = keys;
@@ -204,7 +205,7 @@ final class TestKeys {
         JwtAuthConfig build() {
             return new JwtAuthConfig(secret, publicKey, algorithms, keys, jwksUrl, minInterval, timeout, grace, ttl,
                     issuer, audiences, leeway, maxTokenSize, header, cookie, queryParam, "groups", scopeClaim, forward,
-                    strip);
+                    strip, cacheSize);
         }
     }
 }
