@@ -65,8 +65,9 @@ final class Limits {
 
     /**
      * Reads a consumption result: the most constrained limit is the one with the fewest tokens left (the first of
-     * equals). Its reset is the time until it is full again: exact for greedy refill, the whole period (an upper
-     * bound) for interval refill.
+     * equals). Its reset is the time until it is full again: for greedy refill exact on a refusal and at most one
+     * token interval too long otherwise (partly refilled tokens are not visible); for interval refill the whole
+     * period (an upper bound).
      */
     Quota quota(VerboseResult<ConsumptionProbe> result) {
         ConsumptionProbe probe = result.getValue();
@@ -81,18 +82,24 @@ final class Limits {
         long remaining = Math.max(0, Math.min(tokens[min], l.capacity()));
         long missing = l.capacity() - remaining;
         long periodNanos = l.period().toNanos();
-        long reset;
+        long perTokenNanos = periodNanos / l.capacity();
+        long retryNanos = probe.isConsumed() ? 0 : Math.max(0, probe.getNanosToWaitForRefill());
+        long resetNanos;
         if (missing == 0) {
-            reset = 0;
+            resetNanos = 0;
         } else if (l.refill() == Refill.INTERVAL) {
-            reset = Quota.ceilSeconds(periodNanos);
+            resetNanos = Math.max(retryNanos, periodNanos);
+        } else if (!probe.isConsumed()) {
+            // the next token comes in retryNanos (exact), the others one per token interval
+            resetNanos = retryNanos + (missing - 1) * perTokenNanos;
         } else {
-            reset = Quota.ceilSeconds((long) Math.ceil((double) missing * periodNanos / l.capacity()));
+            resetNanos = missing * perTokenNanos;
         }
+        long reset = Quota.ceilSeconds(resetNanos);
         if (probe.isConsumed()) {
             return new Quota(true, l.capacity(), remaining, reset, 0);
         }
-        long retry = Math.max(1, Quota.ceilSeconds(probe.getNanosToWaitForRefill()));
+        long retry = Math.max(1, Quota.ceilSeconds(retryNanos));
         return new Quota(false, l.capacity(), remaining, Math.max(reset, retry), retry);
     }
 }
