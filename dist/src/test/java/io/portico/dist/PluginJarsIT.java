@@ -63,7 +63,8 @@ class PluginJarsIT {
     @SuppressWarnings("rawtypes")
     void everyPluginStartsAndContributesItsFilterFactory() {
         assertThat(plugins.getPlugins()).extracting(PluginWrapper::getPluginId)
-                .containsExactlyInAnyOrder("request-id", "transform", "cors", "ip-restriction", "request-size", "jwt-auth");
+                .containsExactlyInAnyOrder("request-id", "transform", "cors", "ip-restriction", "request-size", "jwt-auth",
+                        "rate-limit");
         assertThat(plugins.getPlugins()).extracting(PluginWrapper::getPluginState).containsOnly(PluginState.STARTED);
         assertThat(plugins.getPlugins()).extracting(p -> p.getDescriptor().getProvider()).containsOnly("Portico");
 
@@ -75,7 +76,8 @@ class PluginJarsIT {
         }
         assertThat(phases).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "request-id", Phase.AUTHENTICATE, "cors", Phase.AUTHENTICATE, "ip-restriction", Phase.AUTHORIZE,
-                "request-size", Phase.AUTHORIZE, "transform", Phase.TRANSFORM, "jwt-auth", Phase.AUTHENTICATE));
+                "request-size", Phase.AUTHORIZE, "transform", Phase.TRANSFORM, "jwt-auth", Phase.AUTHENTICATE,
+                "rate-limit", Phase.QUOTA));
     }
 
     @Test

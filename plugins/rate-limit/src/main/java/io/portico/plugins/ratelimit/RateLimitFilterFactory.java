@@ -42,7 +42,9 @@ public final class RateLimitFilterFactory implements FilterFactory<RateLimitConf
             RedisSettings redis = context.redis().orElseThrow(() ->
                     new IllegalArgumentException("backend: redis needs the top-level redis: { url }"));
             String rule = Integer.toHexString(config.toString().hashCode());
-            store = new RedisBucketStore(SharedState.redis(redis), limits, context.routeId(), rule, redis.timeout());
+            RedisConnection connection = SharedState.redis(redis);
+            connection.warmUp();
+            store = new RedisBucketStore(connection, limits, context.routeId(), rule, redis.timeout());
         } else {
             store = SharedState.localStore(new SharedState.StoreKey(context.routeId(), config),
                     () -> new LocalBucketStore(limits, new ClockTimeMeter(context.clock())));

@@ -10,6 +10,8 @@ import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
 import io.portico.api.RedisSettings;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -25,7 +27,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Bounded waits only: while the connection is down, commands are rejected at once
  * ({@code REJECT_COMMANDS}) instead of queueing, every command times out after the configured timeout, and a
  * caller waits for the first connect at most until its deadline. A failed connect is retried by the next caller
- * at most once per {@link #RETRY_CONNECT}. Thread-safe.
+ * at most once per {@link #RETRY_CONNECT}; after a drop Lettuce reconnects with a back-off capped at
+ * {@link #MAX_RECONNECT_DELAY}, so limiting resumes within about a second of Redis coming back. Thread-safe.
  */
 final class RedisConnection implements AutoCloseable {
     /** Least time between two attempts of the first connect. */
@@ -33,6 +36,10 @@ final class RedisConnection implements AutoCloseable {
     /** How long a key outlives the time its bucket needs to be full again. */
     static final Duration KEEP_AFTER_FULL = Duration.ofSeconds(10);
 
+    /** Reconnect attempts back off exponentially from 10 ms, but never wait longer than this. */
+    static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(1);
+
+    private final ClientResources resources;
     private final RedisClient client;
     private final RedisURI uri;
     private final ReentrantLock lock = new ReentrantLock();
@@ -48,7 +55,12 @@ final class RedisConnection implements AutoCloseable {
         this.uri = RedisURI.create(settings.url());
         Duration timeout = settings.timeout();
         uri.setTimeout(timeout);
-        this.client = RedisClient.create(uri);
+        this.resources = ClientResources.builder()
+                .ioThreadPoolSize(2)
+                .computationThreadPoolSize(2)
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(10), MAX_RECONNECT_DELAY, 2, TimeUnit.MILLISECONDS))
+                .build();
+        this.client = RedisClient.create(resources, uri);
         Duration connectTimeout = timeout.compareTo(Duration.ofSeconds(1)) > 0 ? timeout : Duration.ofSeconds(1);
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
@@ -76,6 +88,20 @@ final class RedisConnection implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new BucketStore.BackendException("interrupted", e);
+        }
+    }
+
+    /**
+     * Starts connecting in the background (if not connected or connecting) and, once connected, runs one harmless
+     * read so that the first request does not pay for class loading and the connection set-up. Never blocks;
+     * failures are left to the requests to report.
+     */
+    void warmUp() {
+        try {
+            current().thenCompose(c -> c.buckets().getProxyConfiguration(
+                    (RedisBucketStore.PREFIX + "warm-up").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (BucketStore.BackendException | RuntimeException e) {
+            // reported by the requests
         }
     }
 
@@ -120,5 +146,6 @@ final class RedisConnection implements AutoCloseable {
             f.thenAccept(c -> c.connection().close());
         }
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        resources.shutdown(0, 2, TimeUnit.SECONDS);
     }
 }
