@@ -116,10 +116,11 @@ class PluginJarsIT {
         ClassLoader cl = jwt.getClass().getClassLoader();
         String secret = "0123456789abcdef0123456789abcdef";
         Object key = record(cl, "JwtKey", Optional.empty(), "HS256", Optional.of(secret), Optional.empty());
-        Record config = (Record) record(cl, "JwtAuthConfig", List.of(key), Optional.empty(), Duration.ofSeconds(30),
+        Record config = (Record) record(cl, "JwtAuthConfig", Optional.empty(), Optional.empty(), List.of(),
+                List.of(key), Optional.empty(), Duration.ofSeconds(30),
                 Duration.ofSeconds(2), Duration.ofHours(1), Duration.ofMinutes(5), Optional.empty(), List.of(),
                 Duration.ofSeconds(60), new ByteSize(8192), "Authorization", Optional.empty(), Optional.empty(),
-                "groups", "scope", Map.of(), true);
+                "groups", Optional.empty(), Map.of(), true);
         GatewayFilter filter = jwt.create(config, new FakeFilterContext("jwt-auth"));
 
         Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
