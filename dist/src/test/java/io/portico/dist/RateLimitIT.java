@@ -154,6 +154,22 @@ class RateLimitIT {
         }
     }
 
+    @Test
+    void localBucketsSurviveAConfigurationReload() throws Exception {
+        PluginGateway g = gateway(dir, null, "{ type: rate-limit, key: ip, limits: [ { capacity: 5, per: 1h } ] }");
+        assertThat(statuses(g, 3)).containsExactly(200, 200, 200);
+        // a reload creates every filter again, here with the rule unchanged: the bucket is kept
+        assertThat(g.gateway().apply(g.gateway().config())).isEmpty();
+        assertThat(statuses(g, 3)).containsExactly(200, 200, 429);
+    }
+
+    @Test
+    void redisBackendWithoutTheRedisBlockIsAConfigurationError() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> gateway(dir, null,
+                        "{ type: rate-limit, key: ip, backend: redis, limits: [ { capacity: 5, per: 1h } ] }"))
+                .hasStackTraceContaining("backend: redis needs the top-level redis: { url }");
+    }
+
     private static List<Integer> statuses(PluginGateway g, int n) throws Exception {
         List<Integer> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
