@@ -86,6 +86,13 @@ class RateLimitIT {
         assertThat(Long.parseLong(header(last429, "Retry-After"))).isBetween(1L, 60L);
         assertThat(header(last429, "RateLimit-Policy")).isEqualTo("20;w=60");
         assertThat(header(last429, "RateLimit")).matches("limit=20, remaining=0, reset=\\d+");
+
+        // one key for both instances, with a time to live (expiration after write)
+        String keys = redis.call("KEYS", "portico:rl:*");
+        assertThat(keys).startsWith("*1\n").contains("portico:rl:api:").endsWith(":ip=127.0.0.1");
+        String key = keys.substring(keys.lastIndexOf('\n') + 1);
+        long ttl = Long.parseLong(redis.call("PTTL", key).substring(1));
+        assertThat(ttl).isBetween(1L, 70_000L); // refill to full (at most 60 s) plus 10 s
     }
 
     @Test

@@ -98,6 +98,35 @@ final class RedisServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends one command and returns the reply's text as RESP gives it, lines joined with {@code \n} (e.g.
+     * {@code :42} for an integer, {@code *1\n$9\nsome:key} for a one-element array). Reads until the server
+     * stops sending for 200 ms.
+     */
+    String call(String... args) throws IOException {
+        StringBuilder req = new StringBuilder("*").append(args.length).append("\r\n");
+        for (String a : args) {
+            byte[] b = a.getBytes(StandardCharsets.UTF_8);
+            req.append('$').append(b.length).append("\r\n").append(a).append("\r\n");
+        }
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            s.getOutputStream().write(req.toString().getBytes(StandardCharsets.UTF_8));
+            s.getOutputStream().flush();
+            s.setSoTimeout(200);
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            byte[] buf = new byte[8192];
+            try {
+                for (int n; (n = s.getInputStream().read(buf)) > 0; ) {
+                    out.write(buf, 0, n);
+                }
+            } catch (java.net.SocketTimeoutException e) {
+                // the whole reply is in
+            }
+            return out.toString(StandardCharsets.UTF_8).strip().replace("\r\n", "\n");
+        }
+    }
+
     @Override
     public void close() throws InterruptedException {
         kill();

@@ -191,6 +191,24 @@ class RateLimitFilterTest {
     }
 
     @Test
+    void concurrentRequestsNeverGetMoreThanTheCapacity() throws Exception {
+        GatewayFilter f = factory.create(rule("ip", new LimitConfig(100, "1h")), ctx);
+        java.util.concurrent.atomic.AtomicInteger ok = new java.util.concurrent.atomic.AtomicInteger();
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 1000; i++) {
+                pool.submit(() -> {
+                    if (f.onRequest(from("1.1.1.1")) == Decision.proceed()) {
+                        ok.incrementAndGet();
+                    }
+                });
+            }
+        }
+        assertThat(ok.get()).isEqualTo(100);
+        assertThat(ctx.count("allowed")).isEqualTo(100);
+        assertThat(ctx.count("limited")).isEqualTo(900);
+    }
+
+    @Test
     void globalFilterWithoutRouteWorks() {
         GatewayFilter f = factory.create(rule("route", new LimitConfig(1, "1s")), new TestContext(null, null));
         assertThat(allowedOf(f, "1.1.1.1", 1)).isEqualTo(1);
