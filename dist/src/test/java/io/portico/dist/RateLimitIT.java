@@ -139,6 +139,28 @@ class RateLimitIT {
     }
 
     @Test
+    void aStalledRedisCostsEachRequestAtMostTheTimeout() throws Exception {
+        RedisServer redis = redis();
+        PluginGateway g = gateway(dir, redis.url(),
+                "{ type: rate-limit, key: ip, backend: redis, limits: [ { capacity: 100, per: 1m } ] }");
+        assertThat(header(g.get("/api/x"), "RateLimit")).isEqualTo("limit=100, remaining=99, reset=1");
+        redis.pause();
+        try {
+            for (int i = 0; i < 3; i++) {
+                long start = System.nanoTime();
+                HttpResponse<String> r = g.get("/api/x");
+                // redis.timeout is 500ms: allowed without being counted, well before 2 s
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+                assertThat(r.statusCode()).isEqualTo(200);
+                assertThat(header(r, "RateLimit")).isNull();
+            }
+        } finally {
+            redis.resume();
+        }
+        awaitLimiting(g);
+    }
+
+    @Test
     void localBackendBurstThenRefill() throws Exception {
         PluginGateway g = gateway(dir, null,
                 "{ type: rate-limit, key: [ ip, header:X-Tenant ], limits: [ { capacity: 3, per: 1s }, { capacity: 100, per: 1h } ] }");
