@@ -58,7 +58,7 @@ class PluginJarsIT {
     void everyPluginStartsAndContributesItsFilterFactory() {
         assertThat(plugins.getPlugins()).extracting(PluginWrapper::getPluginId)
                 .containsExactlyInAnyOrder("request-id", "transform", "cors", "ip-restriction", "request-size", "jwt-auth",
-                        "key-auth", "acl");
+                        "key-auth", "acl", "rate-limit");
         assertThat(plugins.getPlugins()).extracting(PluginWrapper::getPluginState).containsOnly(PluginState.STARTED);
         assertThat(plugins.getPlugins()).extracting(p -> p.getDescriptor().getProvider()).containsOnly("Portico");
 
@@ -71,7 +71,7 @@ class PluginJarsIT {
         assertThat(phases).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "request-id", Phase.AUTHENTICATE, "cors", Phase.AUTHENTICATE, "ip-restriction", Phase.AUTHORIZE,
                 "request-size", Phase.AUTHORIZE, "transform", Phase.TRANSFORM, "jwt-auth", Phase.AUTHENTICATE,
-                "key-auth", Phase.AUTHENTICATE, "acl", Phase.AUTHORIZE));
+                "key-auth", Phase.AUTHENTICATE, "acl", Phase.AUTHORIZE, "rate-limit", Phase.QUOTA));
     }
 
     @Test
