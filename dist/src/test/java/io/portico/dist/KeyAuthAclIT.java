@@ -2,18 +2,15 @@ package io.portico.dist;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.portico.plugins.testkit.LogCapture;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import java.util.logging.SimpleFormatter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,22 +32,7 @@ class KeyAuthAclIT {
 
     private EchoUpstream upstream;
     private PluginGateway gateway;
-    private final List<LogRecord> records = new CopyOnWriteArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord r) {
-            records.add(r);
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
-    private Level rootLevel;
+    private LogCapture log;
 
     static String hash(String key) throws Exception {
         byte[] d = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
@@ -59,11 +41,7 @@ class KeyAuthAclIT {
 
     @BeforeEach
     void start() throws Exception {
-        Logger root = Logger.getLogger("");
-        rootLevel = root.getLevel();
-        capture.setLevel(Level.ALL);
-        root.setLevel(Level.ALL);
-        root.addHandler(capture);
+        log = LogCapture.of("");
         upstream = new EchoUpstream();
         gateway = PluginGateway.start(dir, """
                 upstreams:
@@ -106,9 +84,7 @@ class KeyAuthAclIT {
                 upstream.close();
             }
         } finally {
-            Logger root = Logger.getLogger("");
-            root.removeHandler(capture);
-            root.setLevel(rootLevel);
+            log.close();
         }
     }
 
@@ -199,12 +175,12 @@ class KeyAuthAclIT {
         assertThat(upstream.count()).isEqualTo(2);
 
         // the filters did log (at FINE) under their loggers: the capture saw them
-        assertThat(records).anyMatch(r -> "portico.filter.key-auth".equals(r.getLoggerName())
+        assertThat(log.records()).anyMatch(r -> "portico.filter.key-auth".equals(r.getLoggerName())
                 && r.getLevel() == Level.FINE && r.getMessage().contains("refused"));
-        assertThat(records).anyMatch(r -> "portico.filter.acl".equals(r.getLoggerName())
+        assertThat(log.records()).anyMatch(r -> "portico.filter.acl".equals(r.getLoggerName())
                 && r.getMessage().contains("mobile-app"));
         SimpleFormatter formatter = new SimpleFormatter();
-        for (LogRecord r : records) {
+        for (LogRecord r : log.records()) {
             String text = formatter.format(r);
             assertThat(text).as("log record of %s", r.getLoggerName())
                     .doesNotContain(PARTNER_KEY).doesNotContain(APP_KEY).doesNotContain(WRONG_KEY);

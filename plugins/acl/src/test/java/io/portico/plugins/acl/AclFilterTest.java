@@ -8,14 +8,12 @@ import io.portico.api.GatewayFilter;
 import io.portico.api.Phase;
 import io.portico.plugins.testkit.FakeExchange;
 import io.portico.plugins.testkit.FakeFilterContext;
-import java.util.ArrayList;
+import io.portico.plugins.testkit.LogCapture;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 class AclFilterTest {
@@ -108,33 +106,13 @@ class AclFilterTest {
 
     @Test
     void theDenialReasonIsLoggedAtFineWithTheConsumerButNotAnswered() {
-        Logger logger = Logger.getLogger("portico.filter.acl");
-        List<LogRecord> records = new ArrayList<>();
-        Handler h = new Handler() {
-            @Override
-            public void publish(LogRecord r) {
-                records.add(r);
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        Level before = logger.getLevel();
-        logger.setLevel(Level.ALL);
-        logger.addHandler(h);
-        try {
+        List<LogRecord> records;
+        try (LogCapture log = LogCapture.of("portico.filter.acl")) {
             Decision d = run(new AclConfig(List.of("orders:write"), List.of(), Map.of()),
                     consumer(Set.of(), Set.of("orders:read"), Map.of()));
             assertForbidden(d);
             assertThat(((Decision.Respond) d).problem().detail()).doesNotContain("orders:write");
-        } finally {
-            logger.removeHandler(h);
-            logger.setLevel(before);
+            records = List.copyOf(log.records());
         }
         assertThat(records).singleElement().satisfies(r -> {
             assertThat(r.getLevel()).isEqualTo(Level.FINE);

@@ -10,6 +10,7 @@ import io.portico.api.GatewayFilter;
 import io.portico.api.Phase;
 import io.portico.plugins.testkit.FakeExchange;
 import io.portico.plugins.testkit.FakeFilterContext;
+import io.portico.plugins.testkit.LogCapture;
 import io.portico.plugins.testkit.FakeHeaders;
 import io.portico.plugins.testkit.FakeQuery;
 import io.portico.plugins.testkit.FakeRequest;
@@ -19,10 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 class KeyAuthFilterTest {
@@ -272,30 +271,12 @@ class KeyAuthFilterTest {
 
     /** Runs {@code action} with every record of the filter's logger (at ALL levels) added to {@code records}. */
     static <T> T capture(List<LogRecord> records, java.util.function.Supplier<T> action) {
-        Logger logger = Logger.getLogger("portico.filter.key-auth");
-        Level before = logger.getLevel();
-        Handler handler = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                records.add(record);
+        try (LogCapture log = LogCapture.of("portico.filter.key-auth")) {
+            try {
+                return action.get();
+            } finally {
+                records.addAll(log.records());
             }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        handler.setLevel(Level.ALL);
-        logger.setLevel(Level.ALL);
-        logger.addHandler(handler);
-        try {
-            return action.get();
-        } finally {
-            logger.removeHandler(handler);
-            logger.setLevel(before);
         }
     }
 }
