@@ -96,6 +96,35 @@ class RateLimitIT {
     }
 
     @Test
+    void manyConcurrentRequestsOnOneKeyAcrossTwoInstancesAreCountedExactlyWithoutTimeouts() throws Exception {
+        RedisServer redis = redis();
+        // deny on backend error: a request whose Redis call overran the 500 ms timeout shows as a 503
+        String filter = "{ type: rate-limit, key: ip, backend: redis, on-backend-error: deny,"
+                + " limits: [ { capacity: 300, per: 1h } ] }";
+        PluginGateway a = gateway(dir.resolve("a"), redis.url(), filter);
+        PluginGateway b = gateway(dir.resolve("b"), redis.url(), filter);
+        java.util.Map<Integer, Integer> counts = new java.util.concurrent.ConcurrentHashMap<>();
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            List<java.util.concurrent.Future<?>> all = new ArrayList<>();
+            for (int t = 0; t < 48; t++) {
+                PluginGateway g = t % 2 == 0 ? a : b;
+                all.add(pool.submit(() -> {
+                    for (int i = 0; i < 10; i++) {
+                        counts.merge(g.get("/api/x").statusCode(), 1, Integer::sum);
+                    }
+                    return null;
+                }));
+            }
+            for (var f : all) {
+                f.get();
+            }
+        }
+        // 480 requests from 48 concurrent clients, all on one Redis key: exactly the capacity gets through
+        assertThat(counts).isEqualTo(java.util.Map.of(200, 300, 429, 180));
+        assertThat(upstream.count()).isEqualTo(300);
+    }
+
+    @Test
     void redisDownWithAllowLetsRequestsThroughPromptlyAndLimitingResumesAfterARestart() throws Exception {
         RedisServer redis = redis();
         PluginGateway g = gateway(dir, redis.url(),
