@@ -24,6 +24,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
 
 /**
@@ -112,6 +113,16 @@ public final class Portico {
             plugins.close();
             scripts.close();
         };
+        // SIGTERM/SIGINT are handled from here on, before anything listens: a signal that arrives while the
+        // gateway starts (a supervisor that stops it right after the port opens) still ends in an orderly exit 0
+        AtomicReference<Runnable> stop = new AtomicReference<>(closeFilters);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Shutdown.onSignal(() -> {
+            stop.get().run();
+            LOG.info("stopped");
+            stopped.countDown();
+            System.exit(EXIT_OK);
+        });
         GatewayConfig cfg;
         ConfigLoader loader = loader(plugins);
         try {
@@ -147,23 +158,19 @@ public final class Portico {
         plugins.watch(() -> gateway.reloadNow(false));
         // a script that became usable or changed phase: rebuild the chains even if the file is unchanged
         scripts.watch(() -> gateway.reloadNow(true));
-        LOG.info(() -> "Portico " + version() + " serving on http://" + cfg.server().host() + ":" + gateway.port()
-                + " with " + cfg.routes().size() + " route(s), " + cfg.upstreams().size() + " upstream(s), "
-                + plugins.registry().types().size() + " filter type(s) (plugins from " + plugins.dir()
-                + ", scripts from " + scripts.dir() + ")"
-                + (cfg.demo().enabled() ? "; demo upstream on " + cfg.demo().host() + ":" + cfg.demo().port() : ""));
-        CountDownLatch stopped = new CountDownLatch(1);
-        Shutdown.onSignal(() -> {
+        stop.set(() -> {
             LOG.info("shutting down: draining requests in flight (up to " + cfg.server().shutdownGrace() + ")");
             gateway.stop(); // /health/ready answers 503 from here on, while requests drain
             if (admin != null) {
                 admin.stop();
             }
             closeFilters.run();
-            LOG.info("stopped");
-            stopped.countDown();
-            System.exit(EXIT_OK);
         });
+        LOG.info(() -> "Portico " + version() + " serving on http://" + cfg.server().host() + ":" + gateway.port()
+                + " with " + cfg.routes().size() + " route(s), " + cfg.upstreams().size() + " upstream(s), "
+                + plugins.registry().types().size() + " filter type(s) (plugins from " + plugins.dir()
+                + ", scripts from " + scripts.dir() + ")"
+                + (cfg.demo().enabled() ? "; demo upstream on " + cfg.demo().host() + ":" + cfg.demo().port() : ""));
         try {
             stopped.await();
         } catch (InterruptedException e) {
