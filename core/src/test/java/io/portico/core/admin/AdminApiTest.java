@@ -273,6 +273,28 @@ class AdminApiTest {
     }
 
     @Test
+    void anOpenCircuitOnTheOnlyTargetMakesTheInstanceUnready() throws Exception {
+        upstream = new RawUpstream((req, out, s) -> {
+            out.write("HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+        });
+        gateway = GatewayFixture.upstream("[ \"" + upstream.url() + "\" ]",
+                "circuit-breaker: { failure-ratio: 0.5, window: 2, open-for: 30s }");
+        admin = AdminServer.start(new AdminConfig("127.0.0.1", 0, TOKEN),
+                AdminSources.of(gateway.gateway(), null, null, GatewayFixture.loader(FILTERS)));
+        assertThat(readyStatus()).isEqualTo(200);
+        gateway.get("/a");
+        gateway.get("/b"); // two failures of a window of two: the circuit opens
+        Object target = at(getJson("/admin/upstreams"), "upstreams", "up", "targets", 0);
+        assertThat(at(target, "circuit")).isEqualTo("open");
+        assertThat(at(target, "health")).as("no active checks").isEqualTo("unknown");
+        assertThat(at(target, "available")).isEqualTo(false);
+        HttpResponse<String> r = send("GET", "/health/ready", null);
+        assertThat(r.statusCode()).isEqualTo(503);
+        assertThat(at(MiniJson.object(r.body()), "checks", "upstreams", "upstreams", "up", "available")).isEqualTo(0L);
+    }
+
+    @Test
     void readinessCanIgnoreTargetsButStillReportsThem() throws Exception {
         start(false);
         sick[0] = true;
