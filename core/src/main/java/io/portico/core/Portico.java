@@ -1,6 +1,7 @@
 package io.portico.core;
 
 import io.portico.core.admin.AdminServer;
+import io.portico.core.admin.AdminSources;
 import io.portico.core.chain.ChainBuilder;
 import io.portico.core.chain.ChainException;
 import io.portico.core.config.ConfigError;
@@ -146,7 +147,8 @@ public final class Portico {
         }
         AdminServer admin;
         try {
-            admin = cfg.admin().port() == -1 ? null : AdminServer.start(cfg.admin(), gateway::serving);
+            admin = cfg.admin().port() == -1 ? null
+                    : AdminServer.start(cfg.admin(), AdminSources.of(gateway, plugins, scripts, loader));
         } catch (IllegalStateException e) {
             err.println("portico: " + e.getMessage());
             gateway.stop();

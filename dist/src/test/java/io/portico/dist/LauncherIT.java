@@ -106,7 +106,12 @@ class LauncherIT {
         HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/health/ready"))
                 .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
         assertThat(ready.statusCode()).as(gw.output()).isEqualTo(200);
-        assertThat(ready.body()).isEqualTo("{\"status\":\"UP\"}");
+        assertThat(ready.body()).startsWith("{\"status\":\"UP\",\"checks\":{").contains("\"demo\":{\"status\":\"UP\"");
+        // the admin API on the same port (no token configured: loopback only, no Authorization needed)
+        HttpResponse<String> routes = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/admin/routes"))
+                .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(routes.statusCode()).as(routes.body()).isEqualTo(200);
+        assertThat(routes.body()).contains("\"id\":\"demo\"", "\"upstream\":\"demo\"");
 
         // hot reload: a route added to the file is served without a restart
         String withEcho = Files.readString(conf) + """

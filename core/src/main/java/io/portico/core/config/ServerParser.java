@@ -11,7 +11,7 @@ final class ServerParser {
     static final List<String> SERVER_KEYS = List.of("host", "port", "max-body-size", "max-request-line",
             "max-header-size", "max-headers", "header-timeout", "idle-timeout", "shutdown-grace",
             "max-connections", "trusted-proxies");
-    static final List<String> ADMIN_KEYS = List.of("host", "port", "token");
+    static final List<String> ADMIN_KEYS = List.of("host", "port", "token", "ready-requires-healthy-targets");
     static final List<String> DEMO_KEYS = List.of("enabled", "host", "port");
     private static final String HOST_FORMAT = "an IP address or host name like 0.0.0.0 or 127.0.0.1";
     private static final String TOKEN_FORMAT = "a token of visible ASCII characters without spaces";
@@ -78,6 +78,7 @@ final class ServerParser {
             }
             return s.text();
         }).orElse(d.token());
+        boolean readyNeedsTargets = f.bool("ready-requires-healthy-targets", d.readyRequiresHealthyTargets());
         Optional<Scalar> explicitHost = f.scalar("host", HOST_FORMAT).filter(s -> checkHost(s));
         if (explicitHost.isPresent()) {
             Scalar h = explicitHost.get();
@@ -85,9 +86,9 @@ final class ServerParser {
                 y.error(h.node(), h.key(), "a non-loopback admin host needs admin.token (set a token, or bind"
                         + " to 127.0.0.1), got " + h.shown());
             }
-            return new AdminConfig(h.text(), port, token);
+            return new AdminConfig(h.text(), port, token, readyNeedsTargets);
         }
-        return new AdminConfig(token.isEmpty() ? "127.0.0.1" : "0.0.0.0", port, token);
+        return new AdminConfig(token.isEmpty() ? "127.0.0.1" : "0.0.0.0", port, token, readyNeedsTargets);
     }
 
     DemoConfig demo(Fields top) {

@@ -104,6 +104,18 @@ public final class CircuitBreaker {
         return state;
     }
 
+    /**
+     * The state at {@code now} for operators ({@code /admin/upstreams}): {@code closed}, {@code open}, or
+     * {@code half-open} (including an open circuit whose {@code open-for} has run out). One volatile read or two.
+     */
+    public String stateName(long now) {
+        State s = state;
+        if (s == State.CLOSED) {
+            return "closed";
+        }
+        return s == State.OPEN && now - openUntil < 0 ? "open" : "half-open";
+    }
+
     /** Failed outcomes currently in the window (for tests and the admin API). */
     int failuresInWindow() {
         return failed.get();

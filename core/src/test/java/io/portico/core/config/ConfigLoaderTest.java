@@ -202,6 +202,21 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void adminReadyRequiresHealthyTargetsDefaultsToTrueAndIsABoolean() throws Exception {
+        assertThat(parse("admin: { port: 9091 }").admin().readyRequiresHealthyTargets()).isTrue();
+        assertThat(parse("admin: { ready-requires-healthy-targets: false }").admin())
+                .isEqualTo(new AdminConfig("127.0.0.1", 9090, "", false));
+        ConfigException e = catchThrowableOfType(ConfigException.class,
+                () -> new ConfigLoader(FilterTypes.none(), n -> null)
+                        .parse("admin:\n  ready-requires-healthy-targets: sometimes\n", "p.yaml", Path.of(".")));
+        assertThat(e.errors()).singleElement().satisfies(err -> {
+            assertThat(err.line()).isEqualTo(2);
+            assertThat(err.key()).isEqualTo("admin.ready-requires-healthy-targets");
+            assertThat(err.message()).contains("true or false");
+        });
+    }
+
+    @Test
     void emptyTokenFromEnvDefaultKeepsAdminOnLoopback() throws Exception {
         assertThat(parse("admin: { token: \"${PORTICO_ADMIN_TOKEN:}\" }").admin())
                 .isEqualTo(new AdminConfig("127.0.0.1", 9090, ""));
