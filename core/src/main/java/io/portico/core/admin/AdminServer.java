@@ -8,6 +8,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.portico.core.config.AdminConfig;
 import io.portico.core.server.Problem;
+import io.portico.core.telemetry.GatewayMetrics;
 
 import java.nio.charset.StandardCharsets;
 import java.util.function.BooleanSupplier;
@@ -38,8 +39,10 @@ public final class AdminServer {
     private final WebServer server;
     private final AdminAuth auth;
     private final BooleanSupplier ready;
+    private final GatewayMetrics metrics; // null: no /metrics
 
-    private AdminServer(AdminConfig config, BooleanSupplier ready) {
+    private AdminServer(AdminConfig config, BooleanSupplier ready, GatewayMetrics metrics) {
+        this.metrics = metrics;
         this.auth = new AdminAuth(config.token());
         this.ready = ready;
         this.server = WebServer.builder()
@@ -57,7 +60,18 @@ public final class AdminServer {
      * @throws IllegalStateException naming host and port when the port cannot be bound
      */
     public static AdminServer start(AdminConfig config, BooleanSupplier ready) {
-        AdminServer admin = new AdminServer(config, ready);
+        return start(config, ready, null);
+    }
+
+    /**
+     * Binds and starts the admin listener, serving {@code GET /metrics} (Prometheus text 0.0.4) from
+     * {@code metrics} behind the admin token.
+     *
+     * @param metrics the gateway's metrics, or null for no {@code /metrics}
+     * @throws IllegalStateException naming host and port when the port cannot be bound
+     */
+    public static AdminServer start(AdminConfig config, BooleanSupplier ready, GatewayMetrics metrics) {
+        AdminServer admin = new AdminServer(config, ready, metrics);
         admin.server.start();
         if (!admin.server.isRunning() || admin.server.port() < 0) {
             throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port()
@@ -100,7 +114,31 @@ public final class AdminServer {
                     "The admin API requires Authorization: Bearer <admin.token>.", null));
             return;
         }
+        if (path.equals("/metrics") && metrics != null) {
+            metrics(req, res);
+            return;
+        }
         problem(res, new Problem(404, "not-found", "Not Found", "No admin endpoint at this path.", null));
+    }
+
+    /** {@code GET /metrics}: the Prometheus text format 0.0.4 (already behind the token). */
+    private void metrics(ServerRequest req, ServerResponse res) {
+        if (req.prologue().method() != Method.GET && req.prologue().method() != Method.HEAD) {
+            res.header(HeaderNames.ALLOW, "GET, HEAD");
+            problem(res, new Problem(405, "method-not-allowed", "Method Not Allowed",
+                    "/metrics answers GET and HEAD.", null));
+            return;
+        }
+        byte[] body = metrics.scrape();
+        res.status(Status.OK_200);
+        res.header(HeaderNames.CONTENT_TYPE, GatewayMetrics.CONTENT_TYPE);
+        res.header(HeaderNames.CACHE_CONTROL, "no-store");
+        if (req.prologue().method() == Method.HEAD) {
+            res.header(HeaderNames.CONTENT_LENGTH, Integer.toString(body.length));
+            res.send();
+        } else {
+            res.send(body);
+        }
     }
 
     private static void problem(ServerResponse res, Problem p) {

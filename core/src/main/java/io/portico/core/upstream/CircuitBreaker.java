@@ -104,6 +104,18 @@ public final class CircuitBreaker {
         return state;
     }
 
+    /**
+     * For metrics: 0 closed, 1 open, 2 half-open (an open circuit whose {@code open-for} has run out counts as
+     * half-open: the next request is a trial).
+     */
+    public int stateCode(long now) {
+        State s = state;
+        if (s == State.CLOSED) {
+            return 0;
+        }
+        return s == State.OPEN && now - openUntil < 0 ? 1 : 2;
+    }
+
     /** Failed outcomes currently in the window (for tests and the admin API). */
     int failuresInWindow() {
         return failed.get();
