@@ -1,6 +1,7 @@
 package io.portico.core.server;
 
 import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.portico.core.telemetry.RequestProgress;
@@ -21,13 +22,28 @@ final class Completion {
     private Completion() {
     }
 
+    /**
+     * Response body bytes written: counted when streamed; else the length the one write sent (Helidon sets
+     * {@code Content-Length} on it); 0 for HEAD, 1xx, 204, 304.
+     */
+    private static long bodyBytes(ServerRequest req, ServerResponse res, RequestProgress progress, boolean sent,
+                                  int status) {
+        if (progress.streamedBytes() >= 0) {
+            return progress.streamedBytes();
+        }
+        if (!sent || req.prologue().method() == Method.HEAD || status < 200 || status == 204 || status == 304) {
+            return 0;
+        }
+        return res.headers().contentLength().orElse(0L);
+    }
+
     static void end(Telemetry telemetry, RequestProgress progress, ServerRequest req, ServerResponse res,
                     boolean aborted) {
         try {
             boolean sent = res.isSent();
             // not sent: the gateway failed before answering (the handler answers 500 when it still can)
             int status = sent ? res.status().code() : 500;
-            long bytesOut = sent ? res.bytesWritten() : 0;
+            long bytesOut = bodyBytes(req, res, progress, sent, status);
             SocketAddress peer = req.remotePeer().address();
             String path = req.prologue().uriPath().rawPath(); // never the query: it may carry secrets
             telemetry.end(progress, peer instanceof InetSocketAddress isa ? isa.getAddress() : null,

@@ -382,7 +382,7 @@ final class Forwarder {
         if (length > 0) {
             res.header(HeaderNames.CONTENT_LENGTH, Long.toString(length));
         }
-        try (InputStream in = up.body(); OutputStream out = res.outputStream()) {
+        try (InputStream in = up.body(); OutputStream out = RequestProgress.counting(res.outputStream())) {
             in.transferTo(out);
         } catch (IOException | UncheckedIOException | IllegalStateException e) {
             // The status line may already be on the wire: the only honest signal left is closing the connection.

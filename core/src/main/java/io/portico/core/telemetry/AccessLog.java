@@ -2,8 +2,6 @@ package io.portico.core.telemetry;
 
 import io.portico.core.config.TelemetryConfig;
 
-import java.io.FileOutputStream;
-import java.io.FileDescriptor;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -72,8 +70,8 @@ public final class AccessLog implements RequestObserver, AutoCloseable {
         TelemetryConfig.AccessLog where = config.accessLog();
         return switch (where.kind()) {
             case OFF -> null;
-            case STDOUT -> new AccessLog(new FileOutputStream(FileDescriptor.out), false, config.accessLogFields(),
-                    DEFAULT_CAPACITY, metrics);
+            // System.out (not the raw descriptor): whatever the process made of it (a test runner's capture) stays in charge
+            case STDOUT -> new AccessLog(System.out, false, config.accessLogFields(), DEFAULT_CAPACITY, metrics);
             case FILE -> {
                 Path file = where.file();
                 if (file.getParent() != null) {

@@ -23,6 +23,8 @@ public final class RequestProgress {
     Target target;
     long upstreamNanos = -1;
     int retries;
+    /** Body bytes written through {@link #counting}; -1 when the body was not streamed. */
+    long streamedBytes = -1;
     java.util.function.Supplier<String> consumer;
 
     RequestProgress(Telemetry telemetry) {
@@ -82,6 +84,36 @@ public final class RequestProgress {
         p.upstreamNanos = (p.upstreamNanos < 0 ? 0 : p.upstreamNanos) + nanos;
         p.telemetry.metrics().upstreamAttempt(upstream.name(), target, nanos,
                 failure == null ? null : failure.kind());
+    }
+
+    /**
+     * Wraps a streamed response body so the bytes actually written are counted for this request (the
+     * stream itself unchanged when no request is bound to this thread).
+     */
+    public static java.io.OutputStream counting(java.io.OutputStream out) {
+        RequestProgress p = CURRENT.get();
+        if (p == null) {
+            return out;
+        }
+        p.streamedBytes = 0;
+        return new java.io.FilterOutputStream(out) {
+            @Override
+            public void write(int b) throws java.io.IOException {
+                out.write(b);
+                p.streamedBytes++;
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws java.io.IOException {
+                out.write(b, off, len);
+                p.streamedBytes += len;
+            }
+        };
+    }
+
+    /** Body bytes written through {@link #counting}, or -1 when the body was not streamed. */
+    public long streamedBytes() {
+        return streamedBytes;
     }
 
     /** The forwarder is trying another target. */

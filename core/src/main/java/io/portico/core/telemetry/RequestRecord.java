@@ -18,7 +18,8 @@ import java.net.InetAddress;
  * @param target           the last attempted target as {@code host:port}, or null
  * @param status           the status sent to the client (500 when the gateway failed before answering)
  * @param bytesIn          the request body's declared length ({@code Content-Length}); 0 for none or chunked
- * @param bytesOut         response body bytes actually written to the client
+ * @param bytesOut         response body bytes written to the client (like nginx's {@code $body_bytes_sent}):
+ *                         counted as written for a streamed body (a response cut off counts what went out)
  * @param durationNanos    from the start of handling to the last byte written
  * @param upstreamNanos    time waiting for upstream response heads, summed over attempts; -1 when none
  * @param consumer         the authenticated consumer's id, or null
