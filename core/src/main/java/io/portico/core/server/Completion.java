@@ -41,8 +41,9 @@ final class Completion {
                     boolean aborted) {
         try {
             boolean sent = res.isSent();
-            // not sent: the gateway failed before answering (the handler answers 500 when it still can)
-            int status = sent ? res.status().code() : 500;
+            // not sent: the gateway failed before answering (the handler answers 500 when it still can), unless a
+            // streamed body was cut off after its first bytes: then the status line went out with them
+            int status = sent || progress.streamedBytes() > 0 ? res.status().code() : 500;
             long bytesOut = bodyBytes(req, res, progress, sent, status);
             SocketAddress peer = req.remotePeer().address();
             String path = req.prologue().uriPath().rawPath(); // never the query: it may carry secrets

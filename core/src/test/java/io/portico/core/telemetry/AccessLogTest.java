@@ -149,6 +149,32 @@ class AccessLogTest {
     }
 
     @Test
+    void aResponseCutOffMidStreamIsLoggedWithTheBytesThatWentOut() throws Exception {
+        RawUpstream up = upstream((r, out, sock) -> {
+            out.write("HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.write(new byte[50_000]);
+            out.flush();
+            sock.close(); // half the declared body, then gone
+        });
+        Gateway g = Gateway.start(config("telemetry: { access-log: cut.log }", up));
+        try {
+            try {
+                send(g, "GET", "/api/cut", null, "X-Request-Id", "req-cut");
+            } catch (IOException expected) {
+                // the client sees the connection closed before the declared length
+            }
+        } finally {
+            g.stop();
+        }
+        List<Map<String, Object>> lines = lines(dir.resolve("cut.log"));
+        assertThat(lines).singleElement().satisfies(l -> {
+            assertThat(l).containsEntry("request_id", "req-cut").containsEntry("status", 200L)
+                    .containsEntry("upstream", "up");
+            assertThat((Long) l.get("bytes_out")).as("what was written before the cut").isEqualTo(50_000L);
+        });
+    }
+
+    @Test
     void aFieldSubsetKeepsTheConfiguredOrder() throws Exception {
         RawUpstream up = upstream(RawUpstream.ok("hi"));
         Gateway g = Gateway.start(config("telemetry: { access-log: a.log, access-log-fields: [ status, path, method ] }", up));
