@@ -86,6 +86,7 @@ public final class ConfigReload implements AutoCloseable {
             next = loader.load(file);
         } catch (ConfigException e) {
             status = new Status(Instant.now(), false, e.errors());
+            gateway.telemetry().metrics().configReload(false);
             StringBuilder msg = new StringBuilder("configuration NOT reloaded, the previous one keeps serving: ")
                     .append(e.errors().size()).append(" error(s)");
             for (ConfigError err : e.errors()) {
@@ -113,15 +114,18 @@ public final class ConfigReload implements AutoCloseable {
             List<ConfigError> errors = e.errors().stream()
                     .map(m -> new ConfigError(file.toString(), 0, "", m)).toList();
             status = new Status(Instant.now(), false, errors);
+            gateway.telemetry().metrics().configReload(false);
             LOG.severe("configuration NOT reloaded, the previous one keeps serving: " + e.errors().size()
                     + " error(s)\n  " + String.join("\n  ", e.errors()));
             return false;
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "configuration NOT reloaded: applying it failed; the previous one keeps serving", e);
             status = new Status(Instant.now(), false, List.of());
+            gateway.telemetry().metrics().configReload(false);
             return false;
         }
         status = new Status(Instant.now(), true, List.of());
+        gateway.telemetry().metrics().configReload(true);
         return true;
     }
 

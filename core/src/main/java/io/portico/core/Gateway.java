@@ -13,6 +13,7 @@ import io.portico.core.server.DemoUpstream;
 import io.portico.core.server.Admission;
 import io.portico.core.server.GatewayServer;
 import io.portico.core.server.Snapshot;
+import io.portico.core.telemetry.Telemetry;
 import io.portico.core.upstream.Upstreams;
 
 import java.time.Duration;
@@ -44,6 +45,7 @@ public final class Gateway {
     private final DemoUpstream demo;
     private final AtomicReference<Snapshot> snapshot;
     private final FilterFactoryLookup filters;
+    private final Telemetry telemetry;
     /** The plugin versions the configuration in effect uses; null when {@link #filters} is no registry. */
     private volatile FilterRegistry.Lease lease;
     /** The configuration in effect: the last applied one, with the sections only a restart changes kept. */
@@ -52,7 +54,8 @@ public final class Gateway {
     private boolean stopped; // under this
 
     private Gateway(GatewayConfig config, GatewayServer server, DemoUpstream demo, AtomicReference<Snapshot> snapshot,
-                    FilterFactoryLookup filters, FilterRegistry.Lease lease) {
+                    FilterFactoryLookup filters, FilterRegistry.Lease lease, Telemetry telemetry) {
+        this.telemetry = telemetry;
         this.config = config;
         this.filters = filters;
         this.lease = lease;
@@ -80,6 +83,16 @@ public final class Gateway {
      * @throws IllegalStateException                when a port cannot be bound (the message names the config key)
      */
     public static Gateway start(GatewayConfig config, FilterFactoryLookup filters) {
+        return start(config, filters, null);
+    }
+
+    /**
+     * Like {@link #start(GatewayConfig, FilterFactoryLookup)}, reporting to {@code telemetry} (closed by
+     * {@link #stop()}); null creates it from {@code telemetry:} (metrics, and the access log it names).
+     *
+     * @throws java.io.UncheckedIOException when the access-log file cannot be opened
+     */
+    public static Gateway start(GatewayConfig config, FilterFactoryLookup filters, Telemetry telemetry) {
         FilterRegistry.Lease lease = lease(filters, config);
         Map<String, FilterChain> chains;
         try {
@@ -88,14 +101,23 @@ public final class Gateway {
             release(lease);
             throw e;
         }
+        Telemetry tel;
+        try {
+            tel = telemetry != null ? telemetry : Telemetry.create(config.telemetry());
+        } catch (RuntimeException e) {
+            release(lease);
+            throw e;
+        }
         DemoUpstream demo = config.demo().enabled() ? new DemoUpstream(config.demo()).start() : null;
         Upstreams upstreams = new Upstreams(config.upstreams());
         AtomicReference<Snapshot> snapshot = new AtomicReference<>(
                 new Snapshot(RouteTable.of(config.routes()), upstreams, chains));
+        tel.metrics().snapshot(snapshot::get);
         try {
-            GatewayServer server = new GatewayServer(config.server(), snapshot::get).start();
-            return new Gateway(config, server, demo, snapshot, filters, lease);
+            GatewayServer server = new GatewayServer(config.server(), snapshot::get, tel).start();
+            return new Gateway(config, server, demo, snapshot, filters, lease, tel);
         } catch (RuntimeException e) {
+            tel.close();
             upstreams.close();
             if (demo != null) {
                 demo.stop();
@@ -136,6 +158,11 @@ public final class Gateway {
             }
         }
         return types;
+    }
+
+    /** The request telemetry: metrics (for {@code /metrics}) and the access log. */
+    public Telemetry telemetry() {
+        return telemetry;
     }
 
     /** The client-facing port actually bound. */
@@ -284,5 +311,6 @@ public final class Gateway {
         if (demo != null) {
             demo.stop();
         }
+        telemetry.close(); // after the drain: the last requests' lines are written
     }
 }

@@ -140,15 +140,18 @@ public final class Portico {
             printErrors(e, err);
             closeFilters.run();
             return EXIT_INVALID;
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | java.io.UncheckedIOException e) {
             err.println("portico: " + e.getMessage());
             closeFilters.run();
             return EXIT_FAILURE;
         }
+        gateway.telemetry().metrics().scripts(scripts::slots);
+        gateway.telemetry().metrics().plugins(plugins::status);
         AdminServer admin;
         try {
             admin = cfg.admin().port() == -1 ? null
-                    : AdminServer.start(cfg.admin(), AdminSources.of(gateway, plugins, scripts, loader));
+                    : AdminServer.start(cfg.admin(), AdminSources.of(gateway, plugins, scripts, loader),
+                            gateway.telemetry().metrics());
         } catch (IllegalStateException e) {
             err.println("portico: " + e.getMessage());
             gateway.stop();

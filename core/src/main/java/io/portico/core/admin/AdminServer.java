@@ -8,6 +8,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.portico.core.config.AdminConfig;
 import io.portico.core.server.Problem;
+import io.portico.core.telemetry.GatewayMetrics;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -63,7 +64,10 @@ public final class AdminServer {
             "/admin/config", ConfigEndpoint::render);
     private final Semaphore validations = new Semaphore(VALIDATIONS);
 
-    private AdminServer(AdminConfig config, AdminSources sources) {
+    private final GatewayMetrics metrics; // null: no /metrics
+
+    private AdminServer(AdminConfig config, AdminSources sources, GatewayMetrics metrics) {
+        this.metrics = metrics;
         this.auth = new AdminAuth(config.token());
         this.sources = sources;
         this.readiness = new Readiness(sources, config.readyRequiresHealthyTargets());
@@ -82,16 +86,37 @@ public final class AdminServer {
      * @throws IllegalStateException naming host and port when the port cannot be bound
      */
     public static AdminServer start(AdminConfig config, BooleanSupplier ready) {
-        return start(config, AdminSources.probesOnly(ready));
+        return start(config, AdminSources.probesOnly(ready), null);
     }
 
     /**
-     * Binds and starts the admin listener with the admin API over {@code sources}.
+     * Binds and starts the admin listener with the probes and {@code GET /metrics} (Prometheus text 0.0.4) from
+     * {@code metrics} behind the admin token (for tests of the metrics alone).
+     *
+     * @throws IllegalStateException naming host and port when the port cannot be bound
+     */
+    public static AdminServer start(AdminConfig config, BooleanSupplier ready, GatewayMetrics metrics) {
+        return start(config, AdminSources.probesOnly(ready), metrics);
+    }
+
+    /**
+     * Binds and starts the admin listener with the admin API over {@code sources} (no {@code /metrics}).
      *
      * @throws IllegalStateException naming host and port when the port cannot be bound
      */
     public static AdminServer start(AdminConfig config, AdminSources sources) {
-        AdminServer admin = new AdminServer(config, sources);
+        return start(config, sources, null);
+    }
+
+    /**
+     * Binds and starts the admin listener with the admin API over {@code sources} and {@code GET /metrics}
+     * (Prometheus text 0.0.4) from {@code metrics}, both behind the admin token.
+     *
+     * @param metrics the gateway's metrics, or null for no {@code /metrics}
+     * @throws IllegalStateException naming host and port when the port cannot be bound
+     */
+    public static AdminServer start(AdminConfig config, AdminSources sources, GatewayMetrics metrics) {
+        AdminServer admin = new AdminServer(config, sources, metrics);
         admin.server.start();
         if (!admin.server.isRunning() || admin.server.port() < 0) {
             throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port()
@@ -132,6 +157,10 @@ public final class AdminServer {
             res.header(HeaderNames.WWW_AUTHENTICATE, REALM);
             problem(res, new Problem(401, "unauthorized", "Unauthorized",
                     "The admin API requires Authorization: Bearer <admin.token>.", null));
+            return;
+        }
+        if (path.equals("/metrics") && metrics != null) {
+            metrics(req, res);
             return;
         }
         Function<AdminSources, String> getter = sources.api() ? getters.get(path) : null;
@@ -215,6 +244,26 @@ public final class AdminServer {
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
         res.header(HeaderNames.CACHE_CONTROL, "no-store");
         res.send(body);
+    }
+
+    /** {@code GET /metrics}: the Prometheus text format 0.0.4 (already behind the token). */
+    private void metrics(ServerRequest req, ServerResponse res) {
+        if (req.prologue().method() != Method.GET && req.prologue().method() != Method.HEAD) {
+            res.header(HeaderNames.ALLOW, "GET, HEAD");
+            problem(res, new Problem(405, "method-not-allowed", "Method Not Allowed",
+                    "/metrics answers GET and HEAD.", null));
+            return;
+        }
+        byte[] body = metrics.scrape();
+        res.status(Status.OK_200);
+        res.header(HeaderNames.CONTENT_TYPE, GatewayMetrics.CONTENT_TYPE);
+        res.header(HeaderNames.CACHE_CONTROL, "no-store");
+        if (req.prologue().method() == Method.HEAD) {
+            res.header(HeaderNames.CONTENT_LENGTH, Integer.toString(body.length));
+            res.send();
+        } else {
+            res.send(body);
+        }
     }
 
     private static void problem(ServerResponse res, Problem p) {

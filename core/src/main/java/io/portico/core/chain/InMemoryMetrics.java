@@ -57,6 +57,20 @@ public final class InMemoryMetrics implements Metrics {
         return Duration.ofNanos(t == null ? 0 : t[1].sum());
     }
 
+    /** Every counter's current value, by name (a copy; for the metrics exporter). */
+    public Map<String, Long> counters() {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        counters.forEach((n, c) -> out.put(n, c.sum()));
+        return out;
+    }
+
+    /** Every timer as {count, total nanoseconds}, by name (a copy; for the metrics exporter). */
+    public Map<String, long[]> timers() {
+        Map<String, long[]> out = new java.util.TreeMap<>();
+        timers.forEach((n, t) -> out.put(n, new long[] {t[0].sum(), t[1].sum()}));
+        return out;
+    }
+
     private static String checked(String name) {
         if (name == null || !NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("metric names are [a-z][a-z0-9_]*, got '" + name + "'");

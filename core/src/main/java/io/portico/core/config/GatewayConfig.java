@@ -35,6 +35,7 @@ import java.util.Set;
  *                           normalized; empty when there is none
  * @param includeDirectories the folder of every {@code include:} entry (for a glob, the folder it lists),
  *                           absolute and normalized, whether or not it exists
+ * @param telemetry          access log (and, later, tracing) settings; only a restart changes them
  */
 public record GatewayConfig(Path source,
                             ServerConfig server,
@@ -48,7 +49,8 @@ public record GatewayConfig(Path source,
                             List<FilterConfig> filters,
                             List<RouteConfig> routes,
                             List<Path> includedFiles,
-                            Set<Path> includeDirectories) {
+                            Set<Path> includeDirectories,
+                            TelemetryConfig telemetry) {
     public GatewayConfig {
         upstreams = Collections.unmodifiableMap(new LinkedHashMap<>(upstreams));
         consumers = List.copyOf(consumers);
@@ -56,6 +58,7 @@ public record GatewayConfig(Path source,
         routes = List.copyOf(routes);
         includedFiles = List.copyOf(includedFiles);
         includeDirectories = Collections.unmodifiableSet(new LinkedHashSet<>(includeDirectories));
+        telemetry = telemetry == null ? TelemetryConfig.defaults() : telemetry;
     }
 
     /**
@@ -75,7 +78,7 @@ public record GatewayConfig(Path source,
 
     /**
      * The top-level sections that only a restart can change ({@code server}, {@code admin}, {@code demo},
-     * {@code plugins}, {@code scripts}) and that differ between this configuration and {@code other}, in that
+     * {@code plugins}, {@code scripts}, {@code telemetry}) and that differ between this configuration and {@code other}, in that
      * order; empty when none does.
      */
     public List<String> restartOnlyChanges(GatewayConfig other) {
@@ -95,15 +98,19 @@ public record GatewayConfig(Path source,
         if (!scripts.equals(other.scripts)) {
             changed.add("scripts");
         }
+        if (!telemetry.equals(other.telemetry)) {
+            changed.add("telemetry");
+        }
         return List.copyOf(changed);
     }
 
     /**
      * This configuration with the sections that only a restart can change ({@code server}, {@code admin},
-     * {@code plugins}, {@code scripts}, {@code demo}) taken from {@code running}.
+     * {@code plugins}, {@code scripts}, {@code demo}, {@code telemetry}) taken from {@code running}.
      */
     public GatewayConfig withRestartOnly(GatewayConfig running) {
         return new GatewayConfig(source, running.server, running.admin, running.plugins, running.scripts,
-                running.demo, upstreams, consumers, redis, filters, routes, includedFiles, includeDirectories);
+                running.demo, upstreams, consumers, redis, filters, routes, includedFiles, includeDirectories,
+                running.telemetry);
     }
 }

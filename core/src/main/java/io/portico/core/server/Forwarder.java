@@ -14,6 +14,7 @@ import io.portico.core.chain.BufferedBody;
 import io.portico.core.chain.FilterChain;
 import io.portico.core.chain.MutableHeaders;
 import io.portico.core.route.RouteMatch;
+import io.portico.core.telemetry.RequestProgress;
 import io.portico.core.upstream.ClientBodyException;
 import io.portico.core.upstream.ProxyClient;
 import io.portico.core.upstream.RequestHead;
@@ -168,6 +169,7 @@ final class Forwarder {
                     ? (filtered != null ? filtered.first("Host") : req.headers().first(HeaderNames.HOST))
                             .orElse(target.hostHeader())
                     : target.hostHeader();
+            long sentAt = System.nanoTime(); // telemetry
             try {
                 upstreamRes = client.send(upstream, target, filtered != null
                                 ? requestHead(req, filtered, pathAndQuery, host, requestId)
@@ -180,6 +182,7 @@ final class Forwarder {
                 LOG.log(Level.FINE, () -> "request " + requestId + ": " + e.getMessage());
                 failure = e;
             }
+            RequestProgress.attempt(upstream, target, sentAt, failure); // telemetry
             Target next = null;
             boolean refused = failure != null && failure.kind() == UpstreamFailure.Kind.CIRCUIT_OPEN;
             boolean retry = retriesLeft > 0 && replayable && retryableOutcome(upstreamRes, failure)
@@ -211,6 +214,7 @@ final class Forwarder {
             }
             if (!refused) {
                 retriesLeft--;
+                RequestProgress.retried(); // telemetry
             }
             target = next;
         }
@@ -378,7 +382,7 @@ final class Forwarder {
         if (length > 0) {
             res.header(HeaderNames.CONTENT_LENGTH, Long.toString(length));
         }
-        try (InputStream in = up.body(); OutputStream out = res.outputStream()) {
+        try (InputStream in = up.body(); OutputStream out = RequestProgress.counting(res.outputStream())) {
             in.transferTo(out);
         } catch (IOException | UncheckedIOException | IllegalStateException e) {
             // The status line may already be on the wire: the only honest signal left is closing the connection.

@@ -11,6 +11,8 @@ import io.portico.core.chain.FilterChain;
 import io.portico.core.route.BadPathException;
 import io.portico.core.route.PathNormalizer;
 import io.portico.core.route.RouteMatch;
+import io.portico.core.telemetry.RequestProgress;
+import io.portico.core.telemetry.Telemetry;
 import io.portico.core.upstream.ClientBodyException;
 import io.portico.core.upstream.Target;
 import io.portico.core.upstream.Upstream;
@@ -40,9 +42,11 @@ final class GatewayHandler implements Handler {
     private final Forwarder forwarder;
     private final Forwarding forwarding;
     private final long maxBodySize;
+    private final Telemetry telemetry;
 
     GatewayHandler(Supplier<Snapshot> snapshot, EdgeChecks edge, Forwarder forwarder, Forwarding forwarding,
-                   long maxBodySize) {
+                   long maxBodySize, Telemetry telemetry) {
+        this.telemetry = telemetry;
         this.snapshot = snapshot;
         this.edge = edge;
         this.forwarder = forwarder;
@@ -52,6 +56,28 @@ final class GatewayHandler implements Handler {
 
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
+        // telemetry: the one completion hook (access log, metrics) runs after the last byte, also on abort
+        RequestProgress progress = telemetry.begin();
+        boolean aborted = false;
+        try {
+            handleRequest(req, res);
+        } catch (CloseConnectionException e) {
+            // closing after a complete answer carries no cause; a response cut off (or a gateway bug) does
+            aborted = e.getCause() != null;
+            throw e;
+        } catch (RuntimeException | Error e) {
+            aborted = true;
+            throw e;
+        } finally {
+            Completion.end(telemetry, progress, req, res, aborted);
+        }
+        if (Responses.clientAskedToClose(req)) {
+            // Helidon 4.5 would keep reading this connection after a "Connection: close" request.
+            throw new CloseConnectionException("client asked to close");
+        }
+    }
+
+    private void handleRequest(ServerRequest req, ServerResponse res) {
         try {
             route(req, res);
         } catch (CloseConnectionException e) {
@@ -65,14 +91,11 @@ final class GatewayHandler implements Handler {
             }
             throw new CloseConnectionException("internal error", e);
         }
-        if (Responses.clientAskedToClose(req)) {
-            // Helidon 4.5 would keep reading this connection after a "Connection: close" request.
-            throw new CloseConnectionException("client asked to close");
-        }
     }
 
     private void route(ServerRequest req, ServerResponse res) {
         String requestId = RequestIds.accept(req.headers().first(Forwarder.X_REQUEST_ID).orElse(null));
+        RequestProgress.requestId(requestId);
         res.header(Forwarder.X_REQUEST_ID, requestId);
         res.header(HeaderNames.SERVER, SERVER_NAME);
 
@@ -96,6 +119,7 @@ final class GatewayHandler implements Handler {
                 Responses.problem(req, res, Problem.notFound().withInstance(requestId), false);
                 return;
             }
+            RequestProgress.route(match.route().config().id());
             FilterChain chain = current.chain(match.route().config().id());
             if (chain == null) {
                 pickAndForward(req, res, current, match, requestId, null, null);
@@ -122,6 +146,7 @@ final class GatewayHandler implements Handler {
                           String requestId, FilterChain chain) {
         HelidonExchange ex = new HelidonExchange(req, match, path, requestId, forwarding, maxBodySize,
                 current.upstreams());
+        RequestProgress.consumer(() -> ex.consumer().map(c -> c.id()).orElse(null));
         try {
             if (!ChainExecutor.onRequest(chain, ex)) {
                 ChainExecutor.onResponse(chain, ex);

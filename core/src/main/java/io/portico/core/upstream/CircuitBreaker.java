@@ -105,15 +105,27 @@ public final class CircuitBreaker {
     }
 
     /**
+     * For metrics: 0 closed, 1 open, 2 half-open (an open circuit whose {@code open-for} has run out counts as
+     * half-open: the next request is a trial).
+     */
+    public int stateCode(long now) {
+        State s = state;
+        if (s == State.CLOSED) {
+            return 0;
+        }
+        return s == State.OPEN && now - openUntil < 0 ? 1 : 2;
+    }
+
+    /**
      * The state at {@code now} for operators ({@code /admin/upstreams}): {@code closed}, {@code open}, or
      * {@code half-open} (including an open circuit whose {@code open-for} has run out). One volatile read or two.
      */
     public String stateName(long now) {
-        State s = state;
-        if (s == State.CLOSED) {
-            return "closed";
-        }
-        return s == State.OPEN && now - openUntil < 0 ? "open" : "half-open";
+        return switch (stateCode(now)) {
+            case 0 -> "closed";
+            case 1 -> "open";
+            default -> "half-open";
+        };
     }
 
     /** Failed outcomes currently in the window (for tests and the admin API). */

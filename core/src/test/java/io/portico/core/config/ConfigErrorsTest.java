@@ -198,10 +198,19 @@ class ConfigErrorsTest {
     }
 
     @Test
-    void reservedSectionsMustBeEmpty() {
+    void telemetryKeysAreChecked() {
         assertThat(errors("""
                 telemetry: { tracing: on }
-                """)).containsExactly(err(1, "telemetry", "not supported by this version yet"));
+                """)).containsExactly(err(1, "telemetry.tracing",
+                "unknown key; expected one of: access-log, access-log-fields"));
+        assertThat(errors("""
+                telemetry:
+                  access-log-fields: [ status, password, status ]
+                """)).containsExactly(
+                err(2, "telemetry.access-log-fields[1]", "expected one of time, request_id, trace_id, client_ip,"
+                        + " method, path, route, upstream, target, status, bytes_in, bytes_out, duration_ms, upstream_ms,"
+                        + " consumer, user_agent, got 'password'"),
+                err(2, "telemetry.access-log-fields[2]", "expected each field once ('status' is listed twice), got 'status'"));
     }
 
     @Test

@@ -32,7 +32,7 @@ public final class GatewayFixture implements AutoCloseable {
 
     /** Starts a gateway; {@code yaml} must not contain a {@code server:} block unless it sets {@code port: 0}. */
     public static GatewayFixture start(String yaml) {
-        String text = yaml.contains("server:") ? yaml : "server: { port: 0 }\n" + yaml;
+        String text = quiet(yaml.contains("server:") ? yaml : "server: { port: 0 }\n" + yaml);
         try {
             GatewayConfig config = ConfigLoader.withSystemEnv().parse(text, "test.yaml", Path.of("."));
             return new GatewayFixture(Gateway.start(config));
@@ -46,13 +46,18 @@ public final class GatewayFixture implements AutoCloseable {
      * are bound to their factories' config records by the loader, and the chains are built from them.
      */
     public static GatewayFixture start(String yaml, FilterFactoryLookup filters) {
-        String text = yaml.contains("server:") ? yaml : "server: { port: 0 }\n" + yaml;
+        String text = quiet(yaml.contains("server:") ? yaml : "server: { port: 0 }\n" + yaml);
         try {
             GatewayConfig config = loader(filters).parse(text, "test.yaml", Path.of("."));
             return new GatewayFixture(Gateway.start(config, filters));
         } catch (ConfigException e) {
             throw new IllegalArgumentException("test config is invalid:\n" + e.getMessage(), e);
         }
+    }
+
+    /** No access log on the test runner's stdout unless the text configures {@code telemetry}. */
+    static String quiet(String yaml) {
+        return yaml.contains("telemetry:") ? yaml : yaml + "\ntelemetry: { access-log: off }\n";
     }
 
     /** A loader that binds filter entries with the factories {@code filters} finds. */

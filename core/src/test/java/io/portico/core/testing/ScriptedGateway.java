@@ -91,6 +91,7 @@ public final class ScriptedGateway implements AutoCloseable {
     private static String config(HttpServer a, HttpServer b, String routesYaml, String serverOptions) {
         return "server: { port: 0" + (serverOptions.isBlank() ? "" : ", " + serverOptions) + " }\n"
                 + "scripts: { dir: scripts }\n"
+                + "telemetry: { access-log: off }\n"
                 + "upstreams:\n"
                 + "  a: { targets: [ \"http://127.0.0.1:" + a.getAddress().getPort() + "\" ] }\n"
                 + "  b: { targets: [ \"http://127.0.0.1:" + b.getAddress().getPort() + "\" ] }\n"
