@@ -120,7 +120,7 @@ final class ConfigView {
     static void upstreamSettings(UpstreamConfig u, Map<String, Object> m) {
         m.put("balancer", u.balancer().key());
         u.hashOn().ifPresent(h -> m.put("hash-on", h));
-        m.put("timeouts", ordered("connect", Texts.duration(u.connectTimeout()),
+        m.put("timeouts", Map.of("connect", Texts.duration(u.connectTimeout()),
                 "response", Texts.duration(u.responseTimeout())));
         m.put("retries", Map.of("attempts", u.retries().attempts()));
         u.health().ifPresent(h -> {
@@ -135,7 +135,7 @@ final class ConfigView {
                 hm.put("active", am);
             });
             h.passive().ifPresent(p -> hm.put("passive",
-                    ordered("failures", p.failures(), "eject", Texts.duration(p.eject()))));
+                    Map.of("failures", p.failures(), "eject", Texts.duration(p.eject()))));
             m.put("health", hm);
         });
         u.circuitBreaker().ifPresent(cb -> {
@@ -145,14 +145,6 @@ final class ConfigView {
             cm.put("open-for", Texts.duration(cb.openFor()));
             m.put("circuit-breaker", cm);
         });
-    }
-
-    /** A two-entry map that keeps its order (the documents are read by people too). */
-    private static Map<String, Object> ordered(String k1, Object v1, String k2, Object v2) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put(k1, v1);
-        m.put(k2, v2);
-        return m;
     }
 
     static Map<String, Object> route(RouteConfig r) {
