@@ -15,6 +15,8 @@ import io.portico.core.server.GatewayServer;
 import io.portico.core.server.Snapshot;
 import io.portico.core.upstream.Upstreams;
 
+import io.portico.core.telemetry.tracing.Tracing;
+
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -51,8 +53,11 @@ public final class Gateway {
     private volatile ConfigReload reload;
     private boolean stopped; // under this
 
+    private final Tracing tracing;
+
     private Gateway(GatewayConfig config, GatewayServer server, DemoUpstream demo, AtomicReference<Snapshot> snapshot,
-                    FilterFactoryLookup filters, FilterRegistry.Lease lease) {
+                    FilterFactoryLookup filters, FilterRegistry.Lease lease, Tracing tracing) {
+        this.tracing = tracing;
         this.config = config;
         this.filters = filters;
         this.lease = lease;
@@ -92,10 +97,13 @@ public final class Gateway {
         Upstreams upstreams = new Upstreams(config.upstreams());
         AtomicReference<Snapshot> snapshot = new AtomicReference<>(
                 new Snapshot(RouteTable.of(config.routes()), upstreams, chains));
+        // tracing is set up once per process start (telemetry is a restart-only section)
+        Tracing tracing = Tracing.create(config.telemetry().tracing());
         try {
-            GatewayServer server = new GatewayServer(config.server(), snapshot::get).start();
-            return new Gateway(config, server, demo, snapshot, filters, lease);
+            GatewayServer server = new GatewayServer(config.server(), snapshot::get, tracing).start();
+            return new Gateway(config, server, demo, snapshot, filters, lease, tracing);
         } catch (RuntimeException e) {
+            tracing.close();
             upstreams.close();
             if (demo != null) {
                 demo.stop();
@@ -263,6 +271,11 @@ public final class Gateway {
         });
     }
 
+    /** The request tracing ({@link Tracing#OFF} when off). */
+    public Tracing tracing() {
+        return tracing;
+    }
+
     /** Whether the gateway accepts requests: true from start until {@link #stop()} begins draining. */
     public synchronized boolean serving() {
         return !stopped;
@@ -279,6 +292,7 @@ public final class Gateway {
             r.close();
         }
         server.stop();
+        tracing.close(); // exports the spans still queued (bounded)
         snapshot.get().upstreams().close();
         release(lease);
         if (demo != null) {

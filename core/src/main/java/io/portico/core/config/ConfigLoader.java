@@ -51,7 +51,7 @@ public final class ConfigLoader {
     static final List<String> TOP_KEYS = List.of("server", "admin", "plugins", "scripts", "demo", "upstreams",
             "consumers", "filters", "routes", "redis", "telemetry", "include");
     /** Top-level keys reserved for later versions: accepted only when empty. */
-    private static final List<String> NOT_YET = List.of("telemetry");
+    private static final List<String> NOT_YET = List.of();
     /** Largest file {@link #load} reads. */
     static final int MAX_FILE_BYTES = 8 * 1024 * 1024;
 
@@ -177,8 +177,9 @@ public final class ConfigLoader {
         FilterParser filterParser = new FilterParser(y, filterTypeKnown, filterTypes);
         List<FilterConfig> filters = filterParser.list(top, "filters");
         List<RouteConfig> routes = new RouteParser(y, filterParser).parse(tops, upstreams.keySet());
+        TelemetryConfig telemetry = new TelemetryParser(y).telemetry(top);
         return new GatewayConfig(source, server, admin, plugins, scripts, demo, upstreams, consumers, redis, filters, routes,
-                includes.files(), includes.directories());
+                includes.files(), includes.directories(), telemetry);
     }
 
     private static boolean isEmpty(Node node) {

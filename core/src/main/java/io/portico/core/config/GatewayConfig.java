@@ -33,6 +33,7 @@ import java.util.Set;
  * @param routes             routes in declaration order (the main file's, then each included file's)
  * @param includedFiles      every file read through {@code include:}, in include order, absolute and
  *                           normalized; empty when there is none
+ * @param telemetry          the {@code telemetry:} section (tracing; restart only)
  * @param includeDirectories the folder of every {@code include:} entry (for a glob, the folder it lists),
  *                           absolute and normalized, whether or not it exists
  */
@@ -48,8 +49,10 @@ public record GatewayConfig(Path source,
                             List<FilterConfig> filters,
                             List<RouteConfig> routes,
                             List<Path> includedFiles,
-                            Set<Path> includeDirectories) {
+                            Set<Path> includeDirectories,
+                            TelemetryConfig telemetry) {
     public GatewayConfig {
+        telemetry = telemetry == null ? TelemetryConfig.DEFAULT : telemetry;
         upstreams = Collections.unmodifiableMap(new LinkedHashMap<>(upstreams));
         consumers = List.copyOf(consumers);
         filters = List.copyOf(filters);
@@ -95,15 +98,19 @@ public record GatewayConfig(Path source,
         if (!scripts.equals(other.scripts)) {
             changed.add("scripts");
         }
+        if (!telemetry.equals(other.telemetry)) {
+            changed.add("telemetry");
+        }
         return List.copyOf(changed);
     }
 
     /**
      * This configuration with the sections that only a restart can change ({@code server}, {@code admin},
-     * {@code plugins}, {@code scripts}, {@code demo}) taken from {@code running}.
+     * {@code plugins}, {@code scripts}, {@code demo}, {@code telemetry}) taken from {@code running}.
      */
     public GatewayConfig withRestartOnly(GatewayConfig running) {
         return new GatewayConfig(source, running.server, running.admin, running.plugins, running.scripts,
-                running.demo, upstreams, consumers, redis, filters, routes, includedFiles, includeDirectories);
+                running.demo, upstreams, consumers, redis, filters, routes, includedFiles, includeDirectories,
+                running.telemetry);
     }
 }

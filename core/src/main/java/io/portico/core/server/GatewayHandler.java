@@ -11,6 +11,8 @@ import io.portico.core.chain.FilterChain;
 import io.portico.core.route.BadPathException;
 import io.portico.core.route.PathNormalizer;
 import io.portico.core.route.RouteMatch;
+import io.portico.core.telemetry.tracing.RequestTrace;
+import io.portico.core.telemetry.tracing.Tracing;
 import io.portico.core.upstream.ClientBodyException;
 import io.portico.core.upstream.Target;
 import io.portico.core.upstream.Upstream;
@@ -40,9 +42,16 @@ final class GatewayHandler implements Handler {
     private final Forwarder forwarder;
     private final Forwarding forwarding;
     private final long maxBodySize;
+    private final Tracing tracing;
 
     GatewayHandler(Supplier<Snapshot> snapshot, EdgeChecks edge, Forwarder forwarder, Forwarding forwarding,
                    long maxBodySize) {
+        this(snapshot, edge, forwarder, forwarding, maxBodySize, Tracing.OFF);
+    }
+
+    GatewayHandler(Supplier<Snapshot> snapshot, EdgeChecks edge, Forwarder forwarder, Forwarding forwarding,
+                   long maxBodySize, Tracing tracing) {
+        this.tracing = tracing;
         this.snapshot = snapshot;
         this.edge = edge;
         this.forwarder = forwarder;
@@ -52,11 +61,16 @@ final class GatewayHandler implements Handler {
 
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
+        // tracing: the SERVER span is current for the whole exchange and ends after the last byte was written
+        RequestTrace trace = tracing.enabled() ? TracingHeaders.start(tracing, req) : null;
+        Throwable failure = null;
         try {
-            route(req, res);
+            route(req, res, trace);
         } catch (CloseConnectionException e) {
+            failure = e;
             throw e;
         } catch (RuntimeException e) {
+            failure = e;
             // A bug, never a client's fault: log it with the request id, answer 500 if still possible.
             String requestId = res.headers().first(Forwarder.X_REQUEST_ID).orElse("-");
             LOG.log(Level.SEVERE, "request " + requestId + " failed in the gateway", e);
@@ -64,6 +78,11 @@ final class GatewayHandler implements Handler {
                 Responses.problem(req, res, Problem.internal().withInstance(requestId), true);
             }
             throw new CloseConnectionException("internal error", e);
+        } finally {
+            if (trace != null) {
+                trace.status(res.isSent() ? res.status().code() : 0);
+                trace.end(failure);
+            }
         }
         if (Responses.clientAskedToClose(req)) {
             // Helidon 4.5 would keep reading this connection after a "Connection: close" request.
@@ -71,8 +90,11 @@ final class GatewayHandler implements Handler {
         }
     }
 
-    private void route(ServerRequest req, ServerResponse res) {
+    private void route(ServerRequest req, ServerResponse res, RequestTrace trace) {
         String requestId = RequestIds.accept(req.headers().first(Forwarder.X_REQUEST_ID).orElse(null));
+        if (trace != null) {
+            trace.requestId(requestId);
+        }
         res.header(Forwarder.X_REQUEST_ID, requestId);
         res.header(HeaderNames.SERVER, SERVER_NAME);
 
@@ -96,16 +118,20 @@ final class GatewayHandler implements Handler {
                 Responses.problem(req, res, Problem.notFound().withInstance(requestId), false);
                 return;
             }
+            if (trace != null) {
+                trace.route(req.prologue().method().text(), match.route().config().id(),
+                        match.route().config().match().path());
+            }
             FilterChain chain = current.chain(match.route().config().id());
             if (chain == null) {
-                pickAndForward(req, res, current, match, requestId, null, null);
+                pickAndForward(req, res, current, match, requestId, null, null, trace);
                 return;
             }
             if (!current.admission().enter()) {
                 continue; // replaced and its plugins released just now: route on the current snapshot
             }
             try {
-                filtered(req, res, current, match, path, requestId, chain);
+                filtered(req, res, current, match, path, requestId, chain, trace);
             } finally {
                 current.admission().exit();
             }
@@ -119,26 +145,30 @@ final class GatewayHandler implements Handler {
      * also when the client went away or the upstream failed.
      */
     private void filtered(ServerRequest req, ServerResponse res, Snapshot current, RouteMatch match, String path,
-                          String requestId, FilterChain chain) {
+                          String requestId, FilterChain chain, RequestTrace trace) {
         HelidonExchange ex = new HelidonExchange(req, match, path, requestId, forwarding, maxBodySize,
                 current.upstreams());
+        ex.trace(trace);
         try {
             if (!ChainExecutor.onRequest(chain, ex)) {
                 ChainExecutor.onResponse(chain, ex);
                 Responses.answer(req, res, ex.responseView());
                 return;
             }
-            pickAndForward(req, res, current, match, requestId, chain, ex);
+            pickAndForward(req, res, current, match, requestId, chain, ex, trace);
         } catch (ClientBodyException e) {
             Responses.problem(req, res, forwarder.clientBodyProblem(e).withInstance(requestId), true);
         } finally {
             ex.sent(res.isSent() ? res.status().code() : 500);
             ChainExecutor.onComplete(chain, ex);
+            if (trace != null && ex.consumer().isPresent()) {
+                trace.consumer(ex.consumer().get().id());
+            }
         }
     }
 
     private void pickAndForward(ServerRequest req, ServerResponse res, Snapshot current, RouteMatch match,
-                                String requestId, FilterChain chain, HelidonExchange ex) {
+                                String requestId, FilterChain chain, HelidonExchange ex, RequestTrace trace) {
         // a filter may have re-targeted the request (Exchange.upstream(name) checked that the name exists)
         Upstream upstream = current.upstreams().get(ex == null ? match.route().config().upstream() : ex.upstream());
         Target target = upstream.pick(new HelidonPickContext(req));
@@ -151,6 +181,6 @@ final class GatewayHandler implements Handler {
             Responses.problem(req, res, p.withInstance(requestId), false);
             return;
         }
-        forwarder.forward(req, res, match, upstream, target, requestId, chain, ex);
+        forwarder.forward(req, res, match, upstream, target, requestId, chain, ex, trace);
     }
 }

@@ -9,6 +9,8 @@ import io.helidon.webserver.http1.Http1Config;
 import io.portico.core.config.ServerConfig;
 import io.portico.core.upstream.ProxyClient;
 
+import io.portico.core.telemetry.tracing.Tracing;
+
 import java.time.Duration;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
@@ -47,12 +49,20 @@ public final class GatewayServer {
      * @param snapshot supplies the current routes and upstreams; read once per request
      */
     public GatewayServer(ServerConfig config, Supplier<Snapshot> snapshot) {
+        this(config, snapshot, Tracing.OFF);
+    }
+
+    /**
+     * @param snapshot supplies the current routes and upstreams; read once per request
+     * @param tracing  the request tracing ({@link Tracing#OFF} for none); closed by the caller
+     */
+    public GatewayServer(ServerConfig config, Supplier<Snapshot> snapshot, Tracing tracing) {
         this.config = config;
         this.deadlines = new ClientDeadlines(config.headerTimeout(), config.idleTimeout());
         Forwarding forwarding = new Forwarding(config.trustedProxies());
-        Forwarder forwarder = new Forwarder(new ProxyClient(), forwarding, config.maxBodySize());
+        Forwarder forwarder = new Forwarder(new ProxyClient(), forwarding, config.maxBodySize(), tracing);
         GatewayHandler handler = new GatewayHandler(snapshot, new EdgeChecks(config.maxHeaders()), forwarder,
-                forwarding, config.maxBodySize());
+                forwarding, config.maxBodySize(), tracing);
         ProblemDirectHandler problems = new ProblemDirectHandler(new ProblemDirectHandler.ServerConfigView(
                 config.maxBodySize(), config.maxRequestLine(), config.maxHeaderSize()));
         DirectHandlers.Builder direct = DirectHandlers.builder();
