@@ -58,7 +58,7 @@ public final class ChainExecutor {
             Decision decision;
             RequestTrace trace = ex.trace();
             if (trace != null) {
-                trace.startFilter(spanName(entry), entry.type(), "onRequest");
+                trace.startFilter(spanName(entry, ex, false), entry.type(), "onRequest");
             }
             Throwable failed = null;
             try {
@@ -126,8 +126,9 @@ public final class ChainExecutor {
                 timing = true;
             }
             RequestTrace trace = ex.trace();
-            if (trace != null) {
-                trace.startFilter(spanName(entry), entry.type(), "onResponse");
+            String spanName = trace == null ? null : spanName(entry, ex, true);
+            if (spanName != null) {
+                trace.startFilter(spanName, entry.type(), "onResponse");
             }
             Throwable failed = null;
             try {
@@ -190,8 +191,9 @@ public final class ChainExecutor {
     }
 
     /** {@code filter:<type>}, or the filter's own name ({@code script:<file>@<hash>}). */
-    private static String spanName(FilterEntry entry) {
-        return entry.filter() instanceof SpanNamed named ? named.spanName() : Tracing.filterSpanName(entry.type());
+    private static String spanName(FilterEntry entry, ExchangeBase ex, boolean response) {
+        return entry.filter() instanceof SpanNamed named ? named.spanName(ex, response)
+                : Tracing.filterSpanName(entry.type());
     }
 
     /** The 500 answer naming a failed filter. */

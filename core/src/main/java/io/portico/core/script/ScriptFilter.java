@@ -136,9 +136,15 @@ final class ScriptFilter implements PhasedFilter, SpanNamed {
                 "A script filter of this route is not loaded.");
     }
 
-    /** {@code script:<file>@<hash>} of the current version ({@code filter:script} when none is loaded). */
+    /**
+     * {@code script:<file>@<hash>} of the version the call runs ({@code filter:script} when none is loaded);
+     * null for {@code onResponse} when that version has none.
+     */
     @Override
-    public String spanName() {
+    public String spanName(Exchange exchange, boolean response) {
+        if (response) {
+            return ((ExchangeBase) exchange).filterState(this) instanceof ScriptVersion v ? v.spanName() : null;
+        }
         ScriptVersion v = slot.current();
         return v != null ? v.spanName() : Tracing.filterSpanName("script");
     }

@@ -63,9 +63,9 @@ public final class RequestTrace implements io.portico.api.Span {
         server.setAttribute(Tracing.CONSUMER_ID, id);
     }
 
-    /** Starts the span of one filter call (ended by {@link #endFilter}). */
+    /** Starts the span of one filter call (ended by {@link #endFilter}); a null name starts none. */
     public void startFilter(String name, String type, String callback) {
-        filter = tracing.startFilter(context, name, type, callback);
+        filter = name == null ? null : tracing.startFilter(context, name, type, callback);
     }
 
     /** Ends the current filter span; {@code failure} marks it as an error. */

@@ -147,9 +147,10 @@ public final class Tracing implements AutoCloseable {
         if (exporter == null || exporter.isBlank() || exporter.equalsIgnoreCase("none")) {
             o.put("otel.traces.exporter", "otlp");
         }
-        c.protocol().ifPresent(p -> o.put("otel.exporter.otlp.traces.protocol", p));
+        // Portico's default is http/protobuf (the SDK's is grpc, which needs a gRPC sender Portico does not ship)
         String protocol = c.protocol().orElseGet(() -> props.getString("otel.exporter.otlp.traces.protocol",
                 props.getString("otel.exporter.otlp.protocol", "http/protobuf")));
+        o.put("otel.exporter.otlp.traces.protocol", protocol);
         c.endpoint().ifPresent(e -> {
             // like OTEL_EXPORTER_OTLP_ENDPOINT: a base URL, to which http/protobuf adds /v1/traces
             String base = e.endsWith("/") ? e.substring(0, e.length() - 1) : e;
