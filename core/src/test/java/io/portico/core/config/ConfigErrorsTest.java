@@ -198,10 +198,15 @@ class ConfigErrorsTest {
     }
 
     @Test
-    void reservedSectionsMustBeEmpty() {
+    void tracingValuesAreChecked() {
         assertThat(errors("""
-                telemetry: { tracing: on }
-                """)).containsExactly(err(1, "telemetry", "not supported by this version yet"));
+                telemetry:
+                  tracing: { protocol: udp, sampler: sometimes, sampler-arg: "2" }
+                """)).containsExactly(
+                err(2, "telemetry.tracing.protocol", "expected http/protobuf or grpc, got 'udp'"),
+                err(2, "telemetry.tracing.sampler", "expected one of always_off, always_on, parentbased_always_off,"
+                        + " parentbased_always_on, parentbased_traceidratio, traceidratio, got 'sometimes'"),
+                err(2, "telemetry.tracing.sampler-arg", "expected a ratio from 0 to 1, got '2'"));
     }
 
     @Test
