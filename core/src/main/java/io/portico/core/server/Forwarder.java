@@ -188,7 +188,7 @@ final class Forwarder {
                         : requestHead(req, req.headers(), pathAndQuery, host, requestId);
                 if (trace != null) {
                     attempt = trace.startClient(method, upstream.name(), target.url().getHost(),
-                            target.url().getPort(), attempts, head, TracingHeaders.SETTER);
+                            TracingHeaders.port(target.url()), attempts, head, TracingHeaders.SETTER);
                 }
                 attempts++;
                 upstreamRes = client.send(upstream, target, head, upstreamBody, timeout);

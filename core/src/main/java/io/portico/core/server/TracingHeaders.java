@@ -18,6 +18,12 @@ final class TracingHeaders {
     private TracingHeaders() {
     }
 
+    /** The target's port, the scheme's default when the URL has none. */
+    static int port(java.net.URI url) {
+        int port = url.getPort();
+        return port >= 0 ? port : "https".equalsIgnoreCase(url.getScheme()) ? 443 : 80;
+    }
+
     static RequestTrace start(Tracing tracing, ServerRequest req) {
         String host = req.headers().first(HeaderNames.HOST).orElse(null);
         if (host != null) {

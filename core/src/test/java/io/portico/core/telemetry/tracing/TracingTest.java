@@ -228,6 +228,31 @@ class TracingTest {
         assertThat(Tracing.enabled(off, p -> "http://c:4318")).isFalse();
     }
 
+    @Test
+    void configOverridesBecomeSdkProperties() {
+        var c = new io.portico.core.config.TracingConfig(Optional.empty(), Optional.of("http://c:4318/"), Optional.empty(),
+                Map.of("Authorization", "Bearer a b"), Optional.empty(), Optional.of("parentbased_traceidratio"),
+                Optional.of("0.5"), Optional.of("tracecontext,b3multi"), Map.of("env", "prod"));
+        var fromEnv = io.opentelemetry.sdk.autoconfigure.spi.internal.DefaultConfigProperties.createFromMap(
+                Map.of("otel.exporter.otlp.traces.endpoint", "http://ignored:4318/v1/traces", "otel.resource.attributes", "team=edge"));
+        Map<String, String> o = Tracing.overrides(c, fromEnv);
+        assertThat(o).containsEntry("otel.traces.exporter", "otlp")
+                .containsEntry("otel.exporter.otlp.traces.protocol", "http/protobuf")
+                .containsEntry("otel.exporter.otlp.traces.endpoint", "http://c:4318/v1/traces")
+                .containsEntry("otel.exporter.otlp.traces.headers", "Authorization=Bearer%20a%20b")
+                .containsEntry("otel.traces.sampler", "parentbased_traceidratio")
+                .containsEntry("otel.traces.sampler.arg", "0.5")
+                .containsEntry("otel.propagators", "tracecontext,b3multi")
+                .containsEntry("otel.resource.attributes", "team=edge,env=prod")
+                .containsEntry("otel.service.name", "portico")
+                .containsEntry("otel.metrics.exporter", "none");
+        // the environment's service name is kept when the config names none
+        var named = io.opentelemetry.sdk.autoconfigure.spi.internal.DefaultConfigProperties.createFromMap(
+                Map.of("otel.service.name", "edge", "otel.exporter.otlp.protocol", "grpc"));
+        Map<String, String> o2 = Tracing.overrides(io.portico.core.config.TracingConfig.DEFAULT, named);
+        assertThat(o2).doesNotContainKey("otel.service.name").containsEntry("otel.exporter.otlp.traces.protocol", "grpc");
+    }
+
     // --- fixtures
 
     private void start(int receiver, String tracingOptions, int target1, int target2) throws Exception {
