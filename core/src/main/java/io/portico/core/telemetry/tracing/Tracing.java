@@ -17,6 +17,7 @@ import io.portico.core.config.TracingConfig;
 
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -106,15 +107,31 @@ public final class Tracing implements AutoCloseable {
             return OFF;
         }
         try {
+            Map<String, String> used = new HashMap<>(); // for the start-up line: the environment, then overrides
             OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
                     .addPropertiesSupplier(() -> Map.of("otel.metrics.exporter", "none", "otel.logs.exporter", "none"))
-                    .addPropertiesCustomizer(props -> overrides(config, props))
+                    .addPropertiesCustomizer(props -> {
+                        Map<String, String> o = overrides(config, props);
+                        for (String k : List.of("otel.exporter.otlp.traces.endpoint", "otel.exporter.otlp.endpoint",
+                                "otel.traces.sampler", "otel.propagators")) {
+                            String v = props.getString(k);
+                            if (v != null) {
+                                used.put(k, v);
+                            }
+                        }
+                        used.putAll(o);
+                        return o;
+                    })
                     .disableShutdownHook()
                     .build()
                     .getOpenTelemetrySdk();
-            Tracing t = new Tracing(sdk);
-            LOG.info("tracing on: " + sdk.getSdkTracerProvider());
-            return t;
+            String endpoint = used.getOrDefault("otel.exporter.otlp.traces.endpoint",
+                    used.getOrDefault("otel.exporter.otlp.endpoint", "the default endpoint"));
+            LOG.info("tracing on: OTLP " + used.get("otel.exporter.otlp.traces.protocol") + " to "
+                    + endpoint.replaceAll("//[^/@]*@", "//") // never log credentials in a URL
+                    + ", sampler " + used.getOrDefault("otel.traces.sampler", "parentbased_always_on")
+                    + ", propagators " + used.getOrDefault("otel.propagators", "tracecontext,baggage"));
+            return new Tracing(sdk);
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "tracing could not be set up, it is off: " + e.getMessage(), e);
             return OFF;
