@@ -253,6 +253,42 @@ class TracingTest {
         assertThat(o2).doesNotContainKey("otel.service.name").containsEntry("otel.exporter.otlp.traces.protocol", "grpc");
     }
 
+    @Test
+    void b3PropagationByConfig() {
+        var c = new io.portico.core.config.TracingConfig(Optional.of(true), Optional.of("http://127.0.0.1:9"),
+                Optional.empty(), Map.of(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.of("tracecontext,b3multi"), Map.of());
+        Tracing t = Tracing.create(c, Map.of(), p -> null);
+        try {
+            assertThat(t.enabled()).isTrue();
+            assertThat(t.propagationFields()).contains("traceparent", "x-b3-traceid", "x-b3-spanid", "x-b3-sampled");
+            Map<String, String> in = Map.of("x-b3-traceid", "4bf92f3577b34da6a3ce929d0e0e4736",
+                    "x-b3-spanid", "00f067aa0ba902b7", "x-b3-sampled", "1");
+            RequestTrace trace = t.startServer(in, new io.opentelemetry.context.propagation.TextMapGetter<Map<String, String>>() {
+                @Override
+                public Iterable<String> keys(Map<String, String> carrier) {
+                    return carrier.keySet();
+                }
+
+                @Override
+                public String get(Map<String, String> carrier, String key) {
+                    return carrier == null ? null : carrier.get(key.toLowerCase(java.util.Locale.ROOT));
+                }
+            }, "GET", "/", null, null, null);
+            Map<String, String> out = new java.util.HashMap<>();
+            var client = trace.startClient("GET", "u", "h", 80, 0, out, (m, k, v) -> m.put(k.toLowerCase(java.util.Locale.ROOT), v));
+            client.end();
+            trace.end(null);
+            assertThat(trace.traceId()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+            assertThat(out).containsEntry("x-b3-traceid", "4bf92f3577b34da6a3ce929d0e0e4736")
+                    .containsEntry("x-b3-spanid", client.getSpanContext().getSpanId())
+                    .containsKey("traceparent");
+            assertThat(Tracing.currentTraceId()).isNull(); // the request's context was left
+        } finally {
+            t.close();
+        }
+    }
+
     // --- fixtures
 
     private void start(int receiver, String tracingOptions, int target1, int target2) throws Exception {
