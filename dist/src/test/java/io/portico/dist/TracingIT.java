@@ -82,7 +82,13 @@ class TracingIT {
                 HttpResponse<String> r = gateway.get("/orders/" + i, "Authorization", "Bearer " + token);
                 assertThat(r.statusCode()).isEqualTo(200);
             }
-            gateway.gateway().tracing().flush(10);
+            // a SERVER span ends just after the last byte was written: flush until both arrived
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            do {
+                gateway.gateway().tracing().flush(10);
+                Thread.sleep(50);
+            } while (spans.stream().filter(s -> s.getKind() == Span.SpanKind.SPAN_KIND_SERVER).count() < 2
+                    && System.nanoTime() < deadline);
 
             Map<String, List<Span>> traces = spans.stream()
                     .collect(Collectors.groupingBy(s -> HEX.formatHex(s.getTraceId().toByteArray())));

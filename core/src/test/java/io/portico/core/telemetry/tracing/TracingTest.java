@@ -95,7 +95,7 @@ class TracingTest {
             HttpResponse<String> r = get("/api/orders/" + i, Map.of("User-Agent", "tracing-test"));
             assertThat(r.statusCode()).isEqualTo(200);
         }
-        gateway.tracing().flush(10);
+        flushUntil(2);
 
         Map<String, List<Span>> traces = received.stream().collect(Collectors.groupingBy(s -> HEX.formatHex(s.getTraceId().toByteArray())));
         assertThat(traces).hasSize(2);
@@ -162,7 +162,7 @@ class TracingTest {
         HttpResponse<String> r = get("/api/orders/7",
                 Map.of("traceparent", "00-" + clientTrace + "-00f067aa0ba902b7-01", "baggage", "tenant=acme"));
         assertThat(r.statusCode()).isEqualTo(200);
-        gateway.tracing().flush(10);
+        flushUntil(1);
 
         Span server = only(received, s -> s.getKind() == Span.SpanKind.SPAN_KIND_SERVER);
         assertThat(HEX.formatHex(server.getTraceId().toByteArray())).isEqualTo(clientTrace);
@@ -182,7 +182,7 @@ class TracingTest {
         HttpResponse<String> badGateway = get("/api/orders/1", Map.of());
         assertThat(notFound.statusCode()).isEqualTo(404);
         assertThat(badGateway.statusCode()).isEqualTo(502);
-        gateway.tracing().flush(10);
+        flushUntil(2);
 
         List<Span> servers = received.stream().filter(s -> s.getKind() == Span.SpanKind.SPAN_KIND_SERVER).toList();
         assertThat(servers).hasSize(2);
@@ -290,6 +290,22 @@ class TracingTest {
     }
 
     // --- fixtures
+
+    /**
+     * Flushes until {@code servers} SERVER spans arrived: a SERVER span ends just after the last byte was
+     * written, so the client may see the response before the span ended.
+     */
+    private void flushUntil(int servers) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (true) {
+            gateway.tracing().flush(10);
+            long n = received.stream().filter(s -> s.getKind() == Span.SpanKind.SPAN_KIND_SERVER).count();
+            if (n >= servers || System.nanoTime() > deadline) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+    }
 
     private void start(int receiver, String tracingOptions, int target1, int target2) throws Exception {
         String targets = target1 == target2 ? "\"http://127.0.0.1:" + target1 + "\""
