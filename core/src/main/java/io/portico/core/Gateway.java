@@ -16,6 +16,8 @@ import io.portico.core.server.Snapshot;
 import io.portico.core.telemetry.Telemetry;
 import io.portico.core.upstream.Upstreams;
 
+import io.portico.core.telemetry.tracing.Tracing;
+
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -52,10 +54,12 @@ public final class Gateway {
     private volatile GatewayConfig config;
     private volatile ConfigReload reload;
     private boolean stopped; // under this
+    private final Tracing tracing;
 
     private Gateway(GatewayConfig config, GatewayServer server, DemoUpstream demo, AtomicReference<Snapshot> snapshot,
-                    FilterFactoryLookup filters, FilterRegistry.Lease lease, Telemetry telemetry) {
+                    FilterFactoryLookup filters, FilterRegistry.Lease lease, Telemetry telemetry, Tracing tracing) {
         this.telemetry = telemetry;
+        this.tracing = tracing;
         this.config = config;
         this.filters = filters;
         this.lease = lease;
@@ -113,10 +117,13 @@ public final class Gateway {
         AtomicReference<Snapshot> snapshot = new AtomicReference<>(
                 new Snapshot(RouteTable.of(config.routes()), upstreams, chains));
         tel.metrics().snapshot(snapshot::get);
+        // tracing is set up once per process start (telemetry is a restart-only section)
+        Tracing tracing = Tracing.create(config.telemetry().tracing());
         try {
-            GatewayServer server = new GatewayServer(config.server(), snapshot::get, tel).start();
-            return new Gateway(config, server, demo, snapshot, filters, lease, tel);
+            GatewayServer server = new GatewayServer(config.server(), snapshot::get, tel, tracing).start();
+            return new Gateway(config, server, demo, snapshot, filters, lease, tel, tracing);
         } catch (RuntimeException e) {
+            tracing.close();
             tel.close();
             upstreams.close();
             if (demo != null) {
@@ -290,6 +297,11 @@ public final class Gateway {
         });
     }
 
+    /** The request tracing ({@link Tracing#OFF} when off). */
+    public Tracing tracing() {
+        return tracing;
+    }
+
     /** Whether the gateway accepts requests: true from start until {@link #stop()} begins draining. */
     public synchronized boolean serving() {
         return !stopped;
@@ -306,6 +318,7 @@ public final class Gateway {
             r.close();
         }
         server.stop();
+        tracing.close(); // exports the spans still queued (bounded)
         snapshot.get().upstreams().close();
         release(lease);
         if (demo != null) {

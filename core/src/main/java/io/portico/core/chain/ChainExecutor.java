@@ -1,5 +1,9 @@
 package io.portico.core.chain;
 
+import io.portico.core.telemetry.tracing.RequestTrace;
+import io.portico.core.telemetry.tracing.SpanNamed;
+import io.portico.core.telemetry.tracing.Tracing;
+
 import io.portico.api.BodyTooLargeException;
 import io.portico.api.Decision;
 import io.portico.core.chain.FilterStats.Callback;
@@ -52,12 +56,18 @@ public final class ChainExecutor {
             FilterEntry entry = chain.get(i);
             ex.ran = i + 1;
             Decision decision;
+            RequestTrace trace = ex.trace();
+            if (trace != null) {
+                trace.startFilter(spanName(entry, ex, false), entry.type(), "onRequest");
+            }
+            Throwable failed = null;
             try {
                 decision = entry.filter().onRequest(ex);
                 if (decision == null) {
                     throw new NullPointerException("onRequest returned null instead of a Decision");
                 }
             } catch (BodyTooLargeException e) {
+                failed = e;
                 skip(ex, i, chain.size());
                 entry.stats().failed();
                 LOG.fine(() -> "request " + ex.requestId() + ": the request body exceeds the limit (filter '"
@@ -65,9 +75,11 @@ public final class ChainExecutor {
                 ex.respond(Problem.payloadTooLarge(e.limit()));
                 return false;
             } catch (ClientBodyException e) {
+                failed = e;
                 skip(ex, i, chain.size());
                 throw e;
             } catch (RuntimeException e) {
+                failed = e;
                 skip(ex, i, chain.size());
                 entry.stats().failed();
                 if (entry.failOpen()) {
@@ -78,6 +90,9 @@ public final class ChainExecutor {
                 ex.respond(filterError(entry));
                 return false;
             } finally {
+                if (trace != null) {
+                    trace.endFilter(failed);
+                }
                 long end = System.nanoTime();
                 entry.stats().record(Callback.REQUEST, end - start);
                 start = end;
@@ -110,14 +125,22 @@ public final class ChainExecutor {
                 start = System.nanoTime();
                 timing = true;
             }
+            RequestTrace trace = ex.trace();
+            String spanName = trace == null ? null : spanName(entry, ex, true);
+            if (spanName != null) {
+                trace.startFilter(spanName, entry.type(), "onResponse");
+            }
+            Throwable failed = null;
             try {
                 entry.filter().onResponse(ex);
             } catch (BodyTooLargeException e) {
+                failed = e;
                 entry.stats().failed();
                 LOG.fine(() -> "request " + ex.requestId() + ": the upstream response body exceeds the limit"
                         + " (filter '" + entry.type() + "')");
                 ex.respond(responseTooLarge(e.limit()));
             } catch (RuntimeException e) {
+                failed = e;
                 entry.stats().failed();
                 if (entry.failOpen()) {
                     log(Level.WARNING, ex, entry, "onResponse", "failed; on-error is fail-open, going on", e);
@@ -126,6 +149,9 @@ public final class ChainExecutor {
                     ex.respond(filterError(entry));
                 }
             } finally {
+                if (trace != null) {
+                    trace.endFilter(failed);
+                }
                 long end = System.nanoTime();
                 entry.stats().record(Callback.RESPONSE, end - start);
                 start = end;
@@ -162,6 +188,12 @@ public final class ChainExecutor {
                 start = end;
             }
         }
+    }
+
+    /** {@code filter:<type>}, or the filter's own name ({@code script:<file>@<hash>}). */
+    private static String spanName(FilterEntry entry, ExchangeBase ex, boolean response) {
+        return entry.filter() instanceof SpanNamed named ? named.spanName(ex, response)
+                : Tracing.filterSpanName(entry.type());
     }
 
     /** The 500 answer naming a failed filter. */

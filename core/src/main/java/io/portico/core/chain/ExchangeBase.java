@@ -6,6 +6,7 @@ import io.portico.api.Decision;
 import io.portico.api.Exchange;
 import io.portico.api.Response;
 import io.portico.api.Span;
+import io.portico.core.telemetry.tracing.RequestTrace;
 import io.portico.core.server.Problem;
 
 import java.util.IdentityHashMap;
@@ -35,6 +36,8 @@ public abstract class ExchangeBase implements Exchange {
     int ran;
     /** Filters whose onResponse must not be called (they failed open or closed); null when none. */
     boolean[] skipResponse;
+    /** The request's tracing state; null when tracing is off. */
+    private RequestTrace trace;
 
     /**
      * @param upstream the route's upstream (where the request goes unless a filter re-targets it)
@@ -183,9 +186,23 @@ public abstract class ExchangeBase implements Exchange {
         attributes.put(key, key.type().cast(Objects.requireNonNull(value, "value")));
     }
 
+    /**
+     * The current filter's span while a filter runs (the request's span between calls) when tracing is on;
+     * {@link NoopSpan} otherwise.
+     */
     @Override
     public Span span() {
-        return NoopSpan.INSTANCE;
+        return trace != null ? trace : NoopSpan.INSTANCE;
+    }
+
+    /** The request's tracing state, or null when tracing is off. */
+    public final RequestTrace trace() {
+        return trace;
+    }
+
+    /** Attaches the request's tracing state (before the chain runs). */
+    public final void trace(RequestTrace trace) {
+        this.trace = trace;
     }
 
     /**

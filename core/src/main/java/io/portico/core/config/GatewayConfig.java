@@ -35,7 +35,7 @@ import java.util.Set;
  *                           normalized; empty when there is none
  * @param includeDirectories the folder of every {@code include:} entry (for a glob, the folder it lists),
  *                           absolute and normalized, whether or not it exists
- * @param telemetry          access log (and, later, tracing) settings; only a restart changes them
+ * @param telemetry          access log and tracing settings; only a restart changes them
  */
 public record GatewayConfig(Path source,
                             ServerConfig server,
@@ -52,13 +52,13 @@ public record GatewayConfig(Path source,
                             Set<Path> includeDirectories,
                             TelemetryConfig telemetry) {
     public GatewayConfig {
+        telemetry = telemetry == null ? TelemetryConfig.DEFAULT : telemetry;
         upstreams = Collections.unmodifiableMap(new LinkedHashMap<>(upstreams));
         consumers = List.copyOf(consumers);
         filters = List.copyOf(filters);
         routes = List.copyOf(routes);
         includedFiles = List.copyOf(includedFiles);
         includeDirectories = Collections.unmodifiableSet(new LinkedHashSet<>(includeDirectories));
-        telemetry = telemetry == null ? TelemetryConfig.defaults() : telemetry;
     }
 
     /**

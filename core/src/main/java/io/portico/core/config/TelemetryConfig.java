@@ -7,26 +7,30 @@ import java.util.Objects;
 /**
  * The {@code telemetry:} section. Only a restart changes it (like {@code server:}).
  *
- * <p>Room is left for more components (the tracing settings): add them here and in {@link TelemetryParser}.
- *
  * @param accessLog       where the JSON access log goes
  * @param accessLogFields the fields each line carries, in order (validated names; all of
  *                        {@link #ACCESS_LOG_FIELDS} by default)
+ * @param tracing         {@code telemetry.tracing}
  */
-public record TelemetryConfig(AccessLog accessLog, List<String> accessLogFields) {
+public record TelemetryConfig(AccessLog accessLog, List<String> accessLogFields, TracingConfig tracing) {
     /** Every access-log field, in the documented order ({@code target} is an extra: the last target's host:port). */
     public static final List<String> ACCESS_LOG_FIELDS = List.of("time", "request_id", "trace_id", "client_ip",
             "method", "path", "route", "upstream", "target", "status", "bytes_in", "bytes_out", "duration_ms", "upstream_ms",
             "consumer", "user_agent");
 
+    /** The defaults: access log on stdout with every field, tracing off unless the environment turns it on. */
+    public static final TelemetryConfig DEFAULT = new TelemetryConfig(AccessLog.STDOUT, ACCESS_LOG_FIELDS,
+            TracingConfig.DEFAULT);
+
     public TelemetryConfig {
         Objects.requireNonNull(accessLog, "accessLog");
         accessLogFields = List.copyOf(accessLogFields);
+        Objects.requireNonNull(tracing, "tracing");
     }
 
-    /** The defaults: access log on stdout with every field. */
+    /** The defaults ({@link #DEFAULT}). */
     public static TelemetryConfig defaults() {
-        return new TelemetryConfig(AccessLog.STDOUT, ACCESS_LOG_FIELDS);
+        return DEFAULT;
     }
 
     /**

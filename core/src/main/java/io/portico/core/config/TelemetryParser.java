@@ -3,17 +3,24 @@ package io.portico.core.config;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 import org.yaml.snakeyaml.nodes.Node;
 
-/** Builds {@link TelemetryConfig} from {@code telemetry:}. Not thread-safe. */
+/** Builds {@link TelemetryConfig} from {@code telemetry:} (access log and {@link TracingConfig tracing}). Not thread-safe. */
 final class TelemetryParser {
-    /** The keys of {@code telemetry:} this version knows (tracing adds its own). */
-    static final List<String> KEYS = List.of("access-log", "access-log-fields");
+    /** The keys of {@code telemetry:}. */
+    static final List<String> KEYS = List.of("access-log", "access-log-fields", "tracing");
+    static final List<String> TRACING_KEYS = List.of("enabled", "endpoint", "protocol", "headers", "service-name",
+            "sampler", "sampler-arg", "propagators", "resource-attributes");
+    private static final Set<String> PROTOCOLS = Set.of("http/protobuf", "grpc");
+    private static final Set<String> SAMPLERS = Set.of("always_on", "always_off", "traceidratio",
+            "parentbased_always_on", "parentbased_always_off", "parentbased_traceidratio");
 
     private final YamlNodes y;
 
@@ -54,7 +61,9 @@ final class TelemetryParser {
                 fields = TelemetryConfig.ACCESS_LOG_FIELDS;
             }
         }
-        return new TelemetryConfig(accessLog, fields);
+        TracingConfig tracing = t.valid() && t.has("tracing") ? tracing(t.mapping("tracing", TRACING_KEYS))
+                : TracingConfig.DEFAULT;
+        return new TelemetryConfig(accessLog, fields, tracing);
     }
 
     private TelemetryConfig.AccessLog accessLog(Scalar s, Path base) {
@@ -77,5 +86,51 @@ final class TelemetryParser {
         }
         y.invalid(s, "stdout, off or a file path like logs/access.log");
         return TelemetryConfig.AccessLog.STDOUT;
+    }
+
+    private TracingConfig tracing(Fields f) {
+        if (!f.valid()) {
+            return TracingConfig.DEFAULT;
+        }
+        Optional<Boolean> enabled = f.has("enabled") ? y.bool(f.value("enabled"), f.keyOf("enabled"))
+                : Optional.empty();
+        Optional<String> protocol = f.string("protocol");
+        protocol.ifPresent(p -> {
+            if (!PROTOCOLS.contains(p)) {
+                y.error(f.value("protocol"), f.keyOf("protocol"), "expected http/protobuf or grpc, got '" + p + "'");
+            }
+        });
+        Optional<String> sampler = f.string("sampler");
+        sampler.ifPresent(s -> {
+            if (!SAMPLERS.contains(s)) {
+                y.error(f.value("sampler"), f.keyOf("sampler"), "expected one of " + String.join(", ",
+                        SAMPLERS.stream().sorted().toList()) + ", got '" + s + "'");
+            }
+        });
+        Optional<String> samplerArg = f.string("sampler-arg");
+        samplerArg.ifPresent(a -> {
+            try {
+                double d = Double.parseDouble(a);
+                if (!(d >= 0 && d <= 1)) {
+                    throw new NumberFormatException();
+                }
+            } catch (NumberFormatException e) {
+                y.error(f.value("sampler-arg"), f.keyOf("sampler-arg"), "expected a ratio from 0 to 1, got '" + a + "'");
+            }
+        });
+        return new TracingConfig(enabled, f.string("endpoint"), protocol, map(f, "headers"), f.string("service-name"),
+                sampler, samplerArg, f.string("propagators"), map(f, "resource-attributes"));
+    }
+
+    private Map<String, String> map(Fields f, String key) {
+        if (!f.has(key)) {
+            return Map.of();
+        }
+        Fields m = f.mapping(key, null);
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String name : m.names()) {
+            m.string(name).ifPresent(v -> out.put(name, v));
+        }
+        return out;
     }
 }

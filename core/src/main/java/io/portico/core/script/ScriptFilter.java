@@ -1,5 +1,8 @@
 package io.portico.core.script;
 
+import io.portico.core.telemetry.tracing.SpanNamed;
+import io.portico.core.telemetry.tracing.Tracing;
+
 import io.portico.api.BodyTooLargeException;
 import io.portico.api.Decision;
 import io.portico.api.Exchange;
@@ -29,7 +32,7 @@ import org.graalvm.polyglot.Value;
  * script text or stacks. Thread-safe; blocks the request's (virtual) thread for at most the time budget plus
  * the pool's borrow wait.
  */
-final class ScriptFilter implements PhasedFilter {
+final class ScriptFilter implements PhasedFilter, SpanNamed {
     private static final Function<Value, Void> IGNORE = v -> null;
 
     private final ScriptSlot slot;
@@ -131,6 +134,19 @@ final class ScriptFilter implements PhasedFilter {
     private Decision unavailable() {
         return Decision.problem(500, "script-unavailable", "Internal Server Error",
                 "A script filter of this route is not loaded.");
+    }
+
+    /**
+     * {@code script:<file>@<hash>} of the version the call runs ({@code filter:script} when none is loaded);
+     * null for {@code onResponse} when that version has none.
+     */
+    @Override
+    public String spanName(Exchange exchange, boolean response) {
+        if (response) {
+            return ((ExchangeBase) exchange).filterState(this) instanceof ScriptVersion v ? v.spanName() : null;
+        }
+        ScriptVersion v = slot.current();
+        return v != null ? v.spanName() : Tracing.filterSpanName("script");
     }
 
     @Override

@@ -39,6 +39,7 @@ public final class ScriptVersion implements CompileResult, AutoCloseable {
     private final Path file;
     private final String sha256;
     private final String label;
+    private final String spanName;
     private final Source source;
     private final ScriptOptions options;
     private final Phase phase;
@@ -60,6 +61,7 @@ public final class ScriptVersion implements CompileResult, AutoCloseable {
         this.file = file;
         this.sha256 = sha256;
         this.label = file.getFileName() + "@" + sha256.substring(0, 12);
+        this.spanName = "script:" + label;
         this.source = source;
         this.options = options;
         this.phase = first.phase;
@@ -463,6 +465,11 @@ public final class ScriptVersion implements CompileResult, AutoCloseable {
         } catch (RuntimeException e) {
             // already closed by the watchdog
         }
+    }
+
+    /** {@code script:file@shorthash}: the name of this version's tracing spans (computed once). */
+    public String spanName() {
+        return spanName;
     }
 
     /** {@code file@shorthash}, e.g. {@code orders-tenant.js@3f2a9c01b7de} (computed once). */

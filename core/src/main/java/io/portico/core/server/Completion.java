@@ -37,8 +37,9 @@ final class Completion {
         return res.headers().contentLength().orElse(0L);
     }
 
+    /** @param traceId the request's trace id (for the access log), or null when tracing is off */
     static void end(Telemetry telemetry, RequestProgress progress, ServerRequest req, ServerResponse res,
-                    boolean aborted) {
+                    boolean aborted, String traceId) {
         try {
             boolean sent = res.isSent();
             // not sent: the gateway failed before answering (the handler answers 500 when it still can), unless a
@@ -50,10 +51,10 @@ final class Completion {
             telemetry.end(progress, peer instanceof InetSocketAddress isa ? isa.getAddress() : null,
                     req.prologue().method().text(), path, status,
                     req.headers().contentLength().orElse(0L), bytesOut,
-                    req.headers().first(HeaderNames.USER_AGENT).orElse(null), null, aborted);
+                    req.headers().first(HeaderNames.USER_AGENT).orElse(null), traceId, aborted);
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, "request telemetry failed", e);
-            telemetry.end(progress, null, null, null, 500, 0, 0, null, null, true); // unbinds, counts it
+            telemetry.end(progress, null, null, null, 500, 0, 0, null, traceId, true); // unbinds, counts it
         }
     }
 }

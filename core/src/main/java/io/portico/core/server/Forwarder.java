@@ -13,8 +13,11 @@ import io.helidon.webserver.http.ServerResponse;
 import io.portico.core.chain.BufferedBody;
 import io.portico.core.chain.FilterChain;
 import io.portico.core.chain.MutableHeaders;
+import io.opentelemetry.api.trace.Span;
 import io.portico.core.route.RouteMatch;
 import io.portico.core.telemetry.RequestProgress;
+import io.portico.core.telemetry.tracing.RequestTrace;
+import io.portico.core.telemetry.tracing.Tracing;
 import io.portico.core.upstream.ClientBodyException;
 import io.portico.core.upstream.ProxyClient;
 import io.portico.core.upstream.RequestHead;
@@ -96,16 +99,25 @@ final class Forwarder {
     private final ProxyClient client;
     private final Forwarding forwarding;
     private final long maxBodySize;
+    private final Tracing tracing;
+    /** The client's propagation headers (lower case), replaced by the gateway's; null when tracing is off. */
+    private final Set<String> propagation;
 
     Forwarder(ProxyClient client, Forwarding forwarding, long maxBodySize) {
+        this(client, forwarding, maxBodySize, Tracing.OFF);
+    }
+
+    Forwarder(ProxyClient client, Forwarding forwarding, long maxBodySize, Tracing tracing) {
         this.client = client;
         this.forwarding = forwarding;
         this.maxBodySize = maxBodySize;
+        this.tracing = tracing;
+        this.propagation = tracing.enabled() ? tracing.propagationFields() : null;
     }
 
     void forward(ServerRequest req, ServerResponse res, RouteMatch match, Upstream upstream, Target target,
                  String requestId) {
-        forward(req, res, match, upstream, target, requestId, null, null);
+        forward(req, res, match, upstream, target, requestId, null, null, null);
     }
 
     /**
@@ -115,7 +127,7 @@ final class Forwarder {
      * null for a route without filters.
      */
     void forward(ServerRequest req, ServerResponse res, RouteMatch match, Upstream upstream, Target target,
-                 String requestId, FilterChain chain, HelidonExchange ex) {
+                 String requestId, FilterChain chain, HelidonExchange ex, RequestTrace trace) {
         ExchangeRequest xr = ex == null ? null : ex.request();
         BufferedBody inMemory = xr == null ? null : xr.bodyInMemoryOrFailed();
         BodySource body = null;
@@ -162,6 +174,8 @@ final class Forwarder {
         Set<Target> tried = null;
         UpstreamResponse upstreamRes;
         UpstreamFailure failure;
+        Span attempt = null; // the CLIENT span of the current attempt (tracing on)
+        int attempts = 0;
         while (true) {
             upstreamRes = null;
             failure = null;
@@ -171,11 +185,19 @@ final class Forwarder {
                     : target.hostHeader();
             long sentAt = System.nanoTime(); // telemetry
             try {
-                upstreamRes = client.send(upstream, target, filtered != null
-                                ? requestHead(req, filtered, pathAndQuery, host, requestId)
-                                : requestHead(req, req.headers(), pathAndQuery, host, requestId),
-                        upstreamBody, timeout);
+                RequestHead head = filtered != null
+                        ? requestHead(req, filtered, pathAndQuery, host, requestId)
+                        : requestHead(req, req.headers(), pathAndQuery, host, requestId);
+                if (trace != null) {
+                    attempt = trace.startClient(method, upstream.name(), target.url().getHost(),
+                            TracingHeaders.port(target.url()), attempts, head, TracingHeaders.SETTER);
+                }
+                attempts++;
+                upstreamRes = client.send(upstream, target, head, upstreamBody, timeout);
             } catch (ClientBodyException e) {
+                if (attempt != null) {
+                    Tracing.endClient(attempt, 0, "client_body");
+                }
                 Responses.problem(req, res, clientBodyProblem(e).withInstance(requestId), true);
                 return;
             } catch (UpstreamFailure e) {
@@ -205,6 +227,10 @@ final class Forwarder {
             if (next == null) {
                 break;
             }
+            if (attempt != null) {
+                endAttempt(attempt, upstreamRes, failure);
+                attempt = null;
+            }
             if (upstreamRes != null) {
                 upstreamRes.close(); // a 502/503 that is retried is never relayed
             }
@@ -219,6 +245,9 @@ final class Forwarder {
             target = next;
         }
         if (upstreamRes == null) {
+            if (attempt != null) {
+                endAttempt(attempt, null, failure);
+            }
             Problem p = switch (failure.kind()) {
                 case TIMEOUT, CONNECT_TIMEOUT -> Problem.gatewayTimeout();
                 case CIRCUIT_OPEN -> {
@@ -239,7 +268,16 @@ final class Forwarder {
             } else {
                 FilteredRelay.relay(req, res, relayed, chain, ex, maxBodySize);
             }
+        } finally {
+            if (attempt != null) {
+                endAttempt(attempt, upstreamRes, null); // after the upstream body was relayed
+            }
         }
+    }
+
+    private static void endAttempt(Span attempt, UpstreamResponse response, UpstreamFailure failure) {
+        Tracing.endClient(attempt, response != null ? response.head().status() : 0,
+                failure != null ? failure.kind().name().toLowerCase(Locale.ROOT) : null);
     }
 
     /** A connect failure (nothing was processed) or a 502/503 from the target; never a timeout. */
@@ -262,7 +300,8 @@ final class Forwarder {
         for (Header h : in) {
             String n = h.headerName().lowerCase();
             if (HOP_BY_HOP.contains(n) || (named != null && named.contains(n))
-                    || (!trusted && FORWARDING.contains(n)) || REPLACED.contains(n)) {
+                    || (!trusted && FORWARDING.contains(n)) || REPLACED.contains(n)
+                    || (propagation != null && propagation.contains(n))) {
                 continue;
             }
             String name = h.name();
@@ -295,7 +334,8 @@ final class Forwarder {
             String name = in.name(i);
             String n = name.toLowerCase(Locale.ROOT);
             if (HOP_BY_HOP.contains(n) || (named != null && named.contains(n))
-                    || (!trusted && FORWARDING.contains(n)) || REPLACED.contains(n)) {
+                    || (!trusted && FORWARDING.contains(n)) || REPLACED.contains(n)
+                    || (propagation != null && propagation.contains(n))) {
                 continue;
             }
             out.add(name, in.value(i));

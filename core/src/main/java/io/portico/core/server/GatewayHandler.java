@@ -13,6 +13,8 @@ import io.portico.core.route.PathNormalizer;
 import io.portico.core.route.RouteMatch;
 import io.portico.core.telemetry.RequestProgress;
 import io.portico.core.telemetry.Telemetry;
+import io.portico.core.telemetry.tracing.RequestTrace;
+import io.portico.core.telemetry.tracing.Tracing;
 import io.portico.core.upstream.ClientBodyException;
 import io.portico.core.upstream.Target;
 import io.portico.core.upstream.Upstream;
@@ -43,10 +45,12 @@ final class GatewayHandler implements Handler {
     private final Forwarding forwarding;
     private final long maxBodySize;
     private final Telemetry telemetry;
+    private final Tracing tracing;
 
     GatewayHandler(Supplier<Snapshot> snapshot, EdgeChecks edge, Forwarder forwarder, Forwarding forwarding,
-                   long maxBodySize, Telemetry telemetry) {
+                   long maxBodySize, Telemetry telemetry, Tracing tracing) {
         this.telemetry = telemetry;
+        this.tracing = tracing;
         this.snapshot = snapshot;
         this.edge = edge;
         this.forwarder = forwarder;
@@ -56,20 +60,29 @@ final class GatewayHandler implements Handler {
 
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
-        // telemetry: the one completion hook (access log, metrics) runs after the last byte, also on abort
+        // the one completion hook (access log, metrics) runs after the last byte, also on abort; the SERVER span
+        // is current for the whole exchange and ends just before it
         RequestProgress progress = telemetry.begin();
+        RequestTrace trace = tracing.enabled() ? TracingHeaders.start(tracing, req) : null;
         boolean aborted = false;
+        Throwable failure = null;
         try {
-            handleRequest(req, res);
+            handleRequest(req, res, trace);
         } catch (CloseConnectionException e) {
             // closing after a complete answer carries no cause; a response cut off (or a gateway bug) does
             aborted = e.getCause() != null;
+            failure = e.getCause() != null ? e.getCause() : e;
             throw e;
         } catch (RuntimeException | Error e) {
             aborted = true;
+            failure = e;
             throw e;
         } finally {
-            Completion.end(telemetry, progress, req, res, aborted);
+            if (trace != null) {
+                trace.status(res.isSent() ? res.status().code() : 0);
+                trace.end(failure);
+            }
+            Completion.end(telemetry, progress, req, res, aborted, trace == null ? null : trace.traceId());
         }
         if (Responses.clientAskedToClose(req)) {
             // Helidon 4.5 would keep reading this connection after a "Connection: close" request.
@@ -77,9 +90,9 @@ final class GatewayHandler implements Handler {
         }
     }
 
-    private void handleRequest(ServerRequest req, ServerResponse res) {
+    private void handleRequest(ServerRequest req, ServerResponse res, RequestTrace trace) {
         try {
-            route(req, res);
+            route(req, res, trace);
         } catch (CloseConnectionException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -93,9 +106,12 @@ final class GatewayHandler implements Handler {
         }
     }
 
-    private void route(ServerRequest req, ServerResponse res) {
+    private void route(ServerRequest req, ServerResponse res, RequestTrace trace) {
         String requestId = RequestIds.accept(req.headers().first(Forwarder.X_REQUEST_ID).orElse(null));
         RequestProgress.requestId(requestId);
+        if (trace != null) {
+            trace.requestId(requestId);
+        }
         res.header(Forwarder.X_REQUEST_ID, requestId);
         res.header(HeaderNames.SERVER, SERVER_NAME);
 
@@ -120,16 +136,20 @@ final class GatewayHandler implements Handler {
                 return;
             }
             RequestProgress.route(match.route().config().id());
+            if (trace != null) {
+                trace.route(req.prologue().method().text(), match.route().config().id(),
+                        match.route().config().match().path());
+            }
             FilterChain chain = current.chain(match.route().config().id());
             if (chain == null) {
-                pickAndForward(req, res, current, match, requestId, null, null);
+                pickAndForward(req, res, current, match, requestId, null, null, trace);
                 return;
             }
             if (!current.admission().enter()) {
                 continue; // replaced and its plugins released just now: route on the current snapshot
             }
             try {
-                filtered(req, res, current, match, path, requestId, chain);
+                filtered(req, res, current, match, path, requestId, chain, trace);
             } finally {
                 current.admission().exit();
             }
@@ -143,27 +163,31 @@ final class GatewayHandler implements Handler {
      * also when the client went away or the upstream failed.
      */
     private void filtered(ServerRequest req, ServerResponse res, Snapshot current, RouteMatch match, String path,
-                          String requestId, FilterChain chain) {
+                          String requestId, FilterChain chain, RequestTrace trace) {
         HelidonExchange ex = new HelidonExchange(req, match, path, requestId, forwarding, maxBodySize,
                 current.upstreams());
         RequestProgress.consumer(() -> ex.consumer().map(c -> c.id()).orElse(null));
+        ex.trace(trace);
         try {
             if (!ChainExecutor.onRequest(chain, ex)) {
                 ChainExecutor.onResponse(chain, ex);
                 Responses.answer(req, res, ex.responseView());
                 return;
             }
-            pickAndForward(req, res, current, match, requestId, chain, ex);
+            pickAndForward(req, res, current, match, requestId, chain, ex, trace);
         } catch (ClientBodyException e) {
             Responses.problem(req, res, forwarder.clientBodyProblem(e).withInstance(requestId), true);
         } finally {
             ex.sent(res.isSent() ? res.status().code() : 500);
             ChainExecutor.onComplete(chain, ex);
+            if (trace != null && ex.consumer().isPresent()) {
+                trace.consumer(ex.consumer().get().id());
+            }
         }
     }
 
     private void pickAndForward(ServerRequest req, ServerResponse res, Snapshot current, RouteMatch match,
-                                String requestId, FilterChain chain, HelidonExchange ex) {
+                                String requestId, FilterChain chain, HelidonExchange ex, RequestTrace trace) {
         // a filter may have re-targeted the request (Exchange.upstream(name) checked that the name exists)
         Upstream upstream = current.upstreams().get(ex == null ? match.route().config().upstream() : ex.upstream());
         Target target = upstream.pick(new HelidonPickContext(req));
@@ -176,6 +200,6 @@ final class GatewayHandler implements Handler {
             Responses.problem(req, res, p.withInstance(requestId), false);
             return;
         }
-        forwarder.forward(req, res, match, upstream, target, requestId, chain, ex);
+        forwarder.forward(req, res, match, upstream, target, requestId, chain, ex, trace);
     }
 }

@@ -10,6 +10,7 @@ import io.portico.core.config.ServerConfig;
 import io.portico.core.upstream.ProxyClient;
 
 import io.portico.core.telemetry.Telemetry;
+import io.portico.core.telemetry.tracing.Tracing;
 
 import java.time.Duration;
 import java.util.function.Supplier;
@@ -49,20 +50,21 @@ public final class GatewayServer {
      * @param snapshot supplies the current routes and upstreams; read once per request
      */
     public GatewayServer(ServerConfig config, Supplier<Snapshot> snapshot) {
-        this(config, snapshot, Telemetry.metricsOnly());
+        this(config, snapshot, Telemetry.metricsOnly(), Tracing.OFF);
     }
 
     /**
      * @param snapshot  supplies the current routes and upstreams; read once per request
      * @param telemetry told about every finished request (metrics, access log)
+     * @param tracing   the request tracing ({@link Tracing#OFF} for none); closed by the caller
      */
-    public GatewayServer(ServerConfig config, Supplier<Snapshot> snapshot, Telemetry telemetry) {
+    public GatewayServer(ServerConfig config, Supplier<Snapshot> snapshot, Telemetry telemetry, Tracing tracing) {
         this.config = config;
         this.deadlines = new ClientDeadlines(config.headerTimeout(), config.idleTimeout());
         Forwarding forwarding = new Forwarding(config.trustedProxies());
-        Forwarder forwarder = new Forwarder(new ProxyClient(), forwarding, config.maxBodySize());
+        Forwarder forwarder = new Forwarder(new ProxyClient(), forwarding, config.maxBodySize(), tracing);
         GatewayHandler handler = new GatewayHandler(snapshot, new EdgeChecks(config.maxHeaders()), forwarder,
-                forwarding, config.maxBodySize(), telemetry);
+                forwarding, config.maxBodySize(), telemetry, tracing);
         ProblemDirectHandler problems = new ProblemDirectHandler(new ProblemDirectHandler.ServerConfigView(
                 config.maxBodySize(), config.maxRequestLine(), config.maxHeaderSize()));
         DirectHandlers.Builder direct = DirectHandlers.builder();

@@ -1,5 +1,7 @@
 package io.portico.core.server;
 
+import io.portico.core.telemetry.tracing.Tracing;
+
 /**
  * An error the gateway answers itself, rendered as RFC 9457 {@code application/problem+json}.
  *
@@ -11,6 +13,8 @@ package io.portico.core.server;
  * @param title    short human summary, stable per slug
  * @param detail   what happened in this case
  * @param instance the request id ({@code X-Request-Id}), or null when none exists yet
+ *
+ * <p>When tracing is on and a request span is current, {@link #toJson()} adds {@code traceId}.
  */
 public record Problem(int status, String slug, String title, String detail, String instance) {
 
@@ -38,6 +42,10 @@ public record Problem(int status, String slug, String title, String detail, Stri
         if (instance != null) {
             sb.append(",\"instance\":");
             Json.quote(sb, instance);
+        }
+        String traceId = Tracing.currentTraceId(); // the request's trace, when tracing is on
+        if (traceId != null) {
+            sb.append(",\"traceId\":\"").append(traceId).append('"');
         }
         return sb.append('}').toString();
     }

@@ -200,9 +200,9 @@ class ConfigErrorsTest {
     @Test
     void telemetryKeysAreChecked() {
         assertThat(errors("""
-                telemetry: { tracing: on }
-                """)).containsExactly(err(1, "telemetry.tracing",
-                "unknown key; expected one of: access-log, access-log-fields"));
+                telemetry: { colour: on }
+                """)).containsExactly(err(1, "telemetry.colour",
+                "unknown key; expected one of: access-log, access-log-fields, tracing"));
         assertThat(errors("""
                 telemetry:
                   access-log-fields: [ status, password, status ]
@@ -211,6 +211,18 @@ class ConfigErrorsTest {
                         + " method, path, route, upstream, target, status, bytes_in, bytes_out, duration_ms, upstream_ms,"
                         + " consumer, user_agent, got 'password'"),
                 err(2, "telemetry.access-log-fields[2]", "expected each field once ('status' is listed twice), got 'status'"));
+    }
+
+    @Test
+    void tracingValuesAreChecked() {
+        assertThat(errors("""
+                telemetry:
+                  tracing: { protocol: udp, sampler: sometimes, sampler-arg: "2" }
+                """)).containsExactly(
+                err(2, "telemetry.tracing.protocol", "expected http/protobuf or grpc, got 'udp'"),
+                err(2, "telemetry.tracing.sampler", "expected one of always_off, always_on, parentbased_always_off,"
+                        + " parentbased_always_on, parentbased_traceidratio, traceidratio, got 'sometimes'"),
+                err(2, "telemetry.tracing.sampler-arg", "expected a ratio from 0 to 1, got '2'"));
     }
 
     @Test

@@ -132,6 +132,29 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void tracingKeys() throws Exception {
+        assertThat(parse("routes: []\n").telemetry().tracing()).isEqualTo(TracingConfig.DEFAULT);
+        TracingConfig t = parse("""
+                telemetry:
+                  tracing:
+                    enabled: true
+                    endpoint: http://jaeger:4318
+                    protocol: http/protobuf
+                    headers: { Authorization: "Bearer x" }
+                    service-name: edge
+                    sampler: parentbased_traceidratio
+                    sampler-arg: 0.25
+                    propagators: tracecontext,baggage,b3multi
+                    resource-attributes: { deployment.environment: prod }
+                routes: []
+                """).telemetry().tracing();
+        assertThat(t).isEqualTo(new TracingConfig(Optional.of(true), Optional.of("http://jaeger:4318"),
+                Optional.of("http/protobuf"), Map.of("Authorization", "Bearer x"), Optional.of("edge"),
+                Optional.of("parentbased_traceidratio"), Optional.of("0.25"), Optional.of("tracecontext,baggage,b3multi"),
+                Map.of("deployment.environment", "prod")));
+    }
+
+    @Test
     void upstreamAndRouteDefaults() throws Exception {
         GatewayConfig c = parse("""
                 upstreams:
