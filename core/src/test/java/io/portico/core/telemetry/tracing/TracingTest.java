@@ -171,6 +171,13 @@ class TracingTest {
         assertThat(upstreamTraceparents).containsExactly(
                 "00-" + clientTrace + "-" + HEX.formatHex(client.getSpanId().toByteArray()) + "-01");
         assertThat(r.body()).contains("baggage: tenant=acme");
+        // the access log line of this request carries the same trace id (written asynchronously)
+        Path log = dir.resolve("access.log");
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (!(Files.exists(log) && Files.readString(log).contains("\"trace_id\"")) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(Files.readString(log)).contains("\"trace_id\":\"" + clientTrace + "\"");
     }
 
     @Test
@@ -317,6 +324,7 @@ class TracingTest {
                 server: { port: 0 }
                 scripts: { dir: scripts }
                 telemetry:
+                  access-log: access.log
                   tracing:
                     endpoint: "http://127.0.0.1:%d"
                     service-name: portico-test
