@@ -260,6 +260,8 @@ class ReloadTest {
         assertThat(gw.reload().status().applied()).isFalse();
         assertThat(gw.reload().status().errors()).singleElement()
                 .satisfies(e -> assertThat(e.line()).isEqualTo(7));
+        // the status is set just before the SEVERE line is published: wait for the line too
+        awaitMillis(() -> logged.stream().anyMatch(m -> m.contains("NOT reloaded")), 5_000);
         assertThat(logged).anySatisfy(m -> assertThat(m).contains("NOT reloaded").contains("portico.yaml:7:")
                 .contains("nope"));
         assertThat(get(port, "/api/x")).isEqualTo(200);
