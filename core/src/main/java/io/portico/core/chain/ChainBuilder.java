@@ -39,8 +39,11 @@ public final class ChainBuilder {
     private final FilterFactoryLookup lookup;
     private final long maxBodySize;
     private final Clock clock;
-    private List<ConfiguredConsumer> consumers = List.of();
-    private Optional<RedisSettings> redis = Optional.empty();
+
+    /** What every filter of one build gets from the configuration's shared sections. */
+    private record Shared(List<ConfiguredConsumer> consumers, Optional<RedisSettings> redis) {
+        static final Shared NONE = new Shared(List.of(), Optional.empty());
+    }
 
     public ChainBuilder(FilterFactoryLookup lookup, long maxBodySize) {
         this(lookup, maxBodySize, Clock.systemUTC());
@@ -58,9 +61,7 @@ public final class ChainBuilder {
      * @throws ChainException listing every problem
      */
     public Map<String, FilterChain> build(GatewayConfig config) {
-        consumers = config.consumers();
-        redis = config.redis();
-        return build(config.filters(), config.routes());
+        return build(config.filters(), config.routes(), new Shared(config.consumers(), config.redis()));
     }
 
     /**
@@ -70,12 +71,16 @@ public final class ChainBuilder {
      * @throws ChainException listing every problem
      */
     public Map<String, FilterChain> build(List<FilterConfig> global, List<RouteConfig> routes) {
+        return build(global, routes, Shared.NONE);
+    }
+
+    private Map<String, FilterChain> build(List<FilterConfig> global, List<RouteConfig> routes, Shared shared) {
         List<String> errors = new ArrayList<>();
-        List<FilterEntry> globalEntries = entries(global, null, errors);
+        List<FilterEntry> globalEntries = entries(global, null, shared, errors);
         Map<String, FilterChain> chains = new LinkedHashMap<>();
         for (RouteConfig route : routes) {
             List<FilterEntry> all = new ArrayList<>(globalEntries);
-            all.addAll(entries(route.filters(), route.id(), errors));
+            all.addAll(entries(route.filters(), route.id(), shared, errors));
             if (all.isEmpty()) {
                 continue;
             }
@@ -90,10 +95,10 @@ public final class ChainBuilder {
         return Collections.unmodifiableMap(chains);
     }
 
-    private List<FilterEntry> entries(List<FilterConfig> configs, String routeId, List<String> errors) {
+    private List<FilterEntry> entries(List<FilterConfig> configs, String routeId, Shared shared, List<String> errors) {
         List<FilterEntry> out = new ArrayList<>(configs.size());
         for (FilterConfig c : configs) {
-            FilterEntry e = entry(c, routeId, errors);
+            FilterEntry e = entry(c, routeId, shared, errors);
             if (e != null) {
                 out.add(e);
             }
@@ -101,7 +106,7 @@ public final class ChainBuilder {
         return out;
     }
 
-    private FilterEntry entry(FilterConfig c, String routeId, List<String> errors) {
+    private FilterEntry entry(FilterConfig c, String routeId, Shared shared, List<String> errors) {
         String where = c.file() + ":" + c.line();
         FilterFactory<?> factory = lookup.factory(c.type());
         if (factory == null) {
@@ -118,7 +123,8 @@ public final class ChainBuilder {
                     + " but its factory expects " + factory.configType().getSimpleName());
             return null;
         }
-        DefaultFilterContext context = new DefaultFilterContext(c.type(), routeId, clock, maxBodySize, consumers, redis);
+        DefaultFilterContext context = new DefaultFilterContext(c.type(), routeId, clock, maxBodySize,
+                shared.consumers(), shared.redis());
         GatewayFilter filter;
         try {
             filter = create(factory, c.config(), context);

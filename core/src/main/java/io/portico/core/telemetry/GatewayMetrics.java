@@ -282,11 +282,9 @@ public final class GatewayMetrics implements RequestObserver {
                         continue; // the same URL twice in one upstream: one series
                     }
                     Labels labels = Labels.of("upstream", u.name(), "target", label);
-                    healthy.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(labels)
-                            .value(t.health().available(now) ? 1 : 0).build());
+                    healthy.dataPoint(gauge(labels, t.health().available(now) ? 1 : 0));
                     CircuitBreaker b = t.breaker();
-                    circuit.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(labels)
-                            .value(b == null ? 0 : b.stateCode(now)).build());
+                    circuit.dataPoint(gauge(labels, b == null ? 0 : b.stateCode(now)));
                 }
             }
             targets.keySet().retainAll(current); // forget retired targets' bindings (their series stay)
@@ -335,20 +333,18 @@ public final class GatewayMetrics implements RequestObserver {
                     .help("Time spent in the filter (all callbacks) over its invocations: _sum/_count is the mean per request.");
             stats.forEach((k, a) -> {
                 Labels l = Labels.of("route", k.get(0), "filter", k.get(1));
-                inv.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(l).value(a[0]).build());
-                err.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(l).value(a[1]).build());
-                dur.dataPoint(SummarySnapshot.SummaryDataPointSnapshot.builder().labels(l).count(a[0])
-                        .sum(a[2] / 1e9).build());
+                inv.dataPoint(counter(l, a[0]));
+                err.dataPoint(counter(l, a[1]));
+                dur.dataPoint(summary(l, a[0], a[2]));
             });
             CounterSnapshot.Builder ev = CounterSnapshot.builder().name("portico_plugin_events")
                     .help("Counters filters report through FilterContext.metrics() (e.g. rate-limit 'limited'), by name.");
-            events.forEach((k, a) -> ev.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder()
-                    .labels(Labels.of("filter", k.get(0), "route", k.get(1), "name", k.get(2))).value(a[0]).build()));
+            events.forEach((k, a) -> ev.dataPoint(
+                    counter(Labels.of("filter", k.get(0), "route", k.get(1), "name", k.get(2)), a[0])));
             SummarySnapshot.Builder tm = SummarySnapshot.builder().name("portico_plugin_timer_seconds")
                     .help("Durations filters report through FilterContext.metrics(), by name.");
-            timers.forEach((k, a) -> tm.dataPoint(SummarySnapshot.SummaryDataPointSnapshot.builder()
-                    .labels(Labels.of("filter", k.get(0), "route", k.get(1), "name", k.get(2)))
-                    .count(a[0]).sum(a[1] / 1e9).build()));
+            timers.forEach((k, a) -> tm.dataPoint(
+                    summary(Labels.of("filter", k.get(0), "route", k.get(1), "name", k.get(2)), a[0], a[1])));
             out.add(inv.build());
             out.add(err.build());
             out.add(dur.build());
@@ -380,10 +376,10 @@ public final class GatewayMetrics implements RequestObserver {
                 }
                 ScriptStats s = v.stats();
                 Labels l = Labels.of("file", slot.name(), "hash", v.shortHash());
-                inv.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(l).value(s.invocations()).build());
-                err.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(l).value(s.errors()).build());
-                tmo.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(l).value(s.timeouts()).build());
-                busy.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(l).value(s.busy()).build());
+                inv.dataPoint(counter(l, s.invocations()));
+                err.dataPoint(counter(l, s.errors()));
+                tmo.dataPoint(counter(l, s.timeouts()));
+                busy.dataPoint(counter(l, s.busy()));
                 dur.dataPoint(HistogramSnapshot.HistogramDataPointSnapshot.builder().labels(l)
                         .classicHistogramBuckets(ClassicHistogramBuckets.of(bounds, s.bucketCounts()))
                         .sum(s.totalNanos() / 1e9).build());
@@ -405,11 +401,24 @@ public final class GatewayMetrics implements RequestObserver {
                 }
                 List<String> key = List.of(p.pluginId(), p.version() == null ? "" : p.version());
                 if (seen.add(key)) {
-                    g.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder()
-                            .labels(Labels.of("plugin", key.get(0), "version", key.get(1))).value(1).build());
+                    g.dataPoint(gauge(Labels.of("plugin", key.get(0), "version", key.get(1)), 1));
                 }
             }
             out.add(g.build());
+        }
+
+        private static CounterSnapshot.CounterDataPointSnapshot counter(Labels labels, double value) {
+            return CounterSnapshot.CounterDataPointSnapshot.builder().labels(labels).value(value).build();
+        }
+
+        /** A count and a total given in nanoseconds, exported in seconds. */
+        private static SummarySnapshot.SummaryDataPointSnapshot summary(Labels labels, long count, long totalNanos) {
+            return SummarySnapshot.SummaryDataPointSnapshot.builder().labels(labels).count(count)
+                    .sum(totalNanos / 1e9).build();
+        }
+
+        private static GaugeSnapshot.GaugeDataPointSnapshot gauge(Labels labels, double value) {
+            return GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(labels).value(value).build();
         }
     }
 }

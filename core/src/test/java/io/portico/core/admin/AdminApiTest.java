@@ -1,6 +1,6 @@
 package io.portico.core.admin;
 
-import static io.portico.core.admin.MiniJson.at;
+import static io.portico.core.testing.MiniJson.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portico.api.Decision;
@@ -14,6 +14,7 @@ import io.portico.core.config.AdminConfig;
 import io.portico.core.testing.GatewayFixture;
 import io.portico.core.testing.RawUpstream;
 import io.portico.core.testing.TestFilterFactories;
+import io.portico.core.testing.MiniJson;
 
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,12 +1,13 @@
 package io.portico.core.admin;
 
-import static io.portico.core.admin.MiniJson.at;
+import static io.portico.core.testing.MiniJson.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portico.core.config.AdminConfig;
 import io.portico.core.plugin.PluginHost;
 import io.portico.core.plugin.PluginJars;
 import io.portico.core.testing.ScriptedGateway;
+import io.portico.core.testing.MiniJson;
 
 import java.net.URI;
 import java.net.http.HttpClient;

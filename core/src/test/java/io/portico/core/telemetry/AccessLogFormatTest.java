@@ -3,6 +3,7 @@ package io.portico.core.telemetry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portico.core.config.TelemetryConfig;
+import io.portico.core.testing.MiniJson;
 
 import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;

@@ -8,6 +8,7 @@ import io.portico.core.config.ConfigLoader;
 import io.portico.core.config.GatewayConfig;
 import io.portico.core.config.TelemetryConfig;
 import io.portico.core.testing.RawUpstream;
+import io.portico.core.testing.MiniJson;
 
 import java.io.IOException;
 import java.io.OutputStream;

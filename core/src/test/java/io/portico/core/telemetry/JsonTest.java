@@ -2,6 +2,7 @@ package io.portico.core.telemetry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.portico.core.testing.MiniJson;
 import org.junit.jupiter.api.Test;
 
 class JsonTest {

@@ -1,4 +1,4 @@
-package io.portico.core.telemetry;
+package io.portico.core.testing;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -8,9 +8,10 @@ import java.util.Map;
 /**
  * A tiny strict JSON parser for tests (RFC 8259): objects (duplicate keys rejected), arrays, strings with
  * every escape, numbers, true/false/null; nothing may follow the value but whitespace. Raw control
- * characters in strings are rejected.
+ * characters in strings are rejected. Objects become {@link LinkedHashMap}s, arrays {@link ArrayList}s, numbers
+ * {@link Long} or {@link Double} (core has no JSON library).
  */
-final class MiniJson {
+public final class MiniJson {
     private final String s;
     private int i;
 
@@ -18,7 +19,7 @@ final class MiniJson {
         this.s = s;
     }
 
-    static Object parse(String text) {
+    public static Object parse(String text) {
         MiniJson p = new MiniJson(text);
         p.ws();
         Object v = p.value();
@@ -27,6 +28,30 @@ final class MiniJson {
             throw p.error("trailing characters");
         }
         return v;
+    }
+
+    /** {@code text} parsed as a JSON object. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> object(String text) {
+        return (Map<String, Object>) parse(text);
+    }
+
+    /** Follows a path of keys (String) and indexes (Integer); a missing key fails the test. */
+    @SuppressWarnings("unchecked")
+    public static Object at(Object root, Object... path) {
+        Object cur = root;
+        for (Object k : path) {
+            if (k instanceof Integer idx) {
+                cur = ((List<Object>) cur).get(idx);
+            } else {
+                Map<String, Object> m = (Map<String, Object>) cur;
+                if (!m.containsKey((String) k)) {
+                    throw new AssertionError("no key '" + k + "' in " + m.keySet());
+                }
+                cur = m.get((String) k);
+            }
+        }
+        return cur;
     }
 
     private Object value() {
