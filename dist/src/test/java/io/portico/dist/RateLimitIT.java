@@ -104,6 +104,12 @@ class RateLimitIT {
         PluginGateway a = gateway(dir.resolve("a"), redis.url(), filter);
         PluginGateway b = gateway(dir.resolve("b"), redis.url(), filter);
         java.util.Map<Integer, Integer> counts = new java.util.concurrent.ConcurrentHashMap<>();
+        // one request per instance first, alone: a cold instance (its plugin class loader's first Bucket4j and
+        // Lettuce calls, not yet compiled) meeting 24 requests at once can overrun 500 ms on a 2-core box; the
+        // claim here is about contention, not start-up. They count against the same capacity.
+        for (PluginGateway g : List.of(a, b)) {
+            counts.merge(g.get("/api/x").statusCode(), 1, Integer::sum);
+        }
         try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
             List<java.util.concurrent.Future<?>> all = new ArrayList<>();
             for (int t = 0; t < 48; t++) {
@@ -119,8 +125,8 @@ class RateLimitIT {
                 f.get();
             }
         }
-        // 480 requests from 48 concurrent clients, all on one Redis key: exactly the capacity gets through
-        assertThat(counts).isEqualTo(java.util.Map.of(200, 300, 429, 180));
+        // 2 + 480 requests (48 concurrent clients), all on one Redis key: exactly the capacity gets through
+        assertThat(counts).isEqualTo(java.util.Map.of(200, 300, 429, 182));
         assertThat(upstream.count()).isEqualTo(300);
     }
 
