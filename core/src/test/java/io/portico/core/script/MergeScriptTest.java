@@ -322,6 +322,24 @@ class MergeScriptTest {
     }
 
     @Test
+    void theExampleMergesAUserAndTheirOrders() throws IOException {
+        String text = io.portico.core.testing.ScriptedGateway.repoScript("merge-dashboard.js");
+        assertThat(text).startsWith("/** @type {import('./types/portico').MergeScript} */\n").contains("export default");
+        ScriptVersion v = merge("merge-dashboard.js", text);
+        String user = "{\"id\":7,\"name\":\"Ann\",\"email\":\"ann@example.com\"}";
+        String orders = "[{\"id\":\"o1\",\"status\":\"shipped\",\"total\":12.5,\"lines\":[1,2]},"
+                + "{\"id\":\"o2\",\"status\":\"open\",\"total\":3}]";
+        assertThat(ok(v.merge(new String[] {"user", "orders"}, new String[] {user, orders}, CTX)))
+                .isEqualTo("{\"id\":7,\"name\":\"Ann\",\"orders\":[{\"id\":\"o1\",\"status\":\"shipped\","
+                        + "\"total\":12.5},{\"id\":\"o2\",\"status\":\"open\",\"total\":3}]}");
+        assertThat(ok(v.merge(new String[] {"user", "orders"}, new String[] {user, "{\"items\":[{\"id\":\"o3\"}]}"}, CTX)))
+                .isEqualTo("{\"id\":7,\"name\":\"Ann\",\"orders\":[{\"id\":\"o3\"}]}");
+        assertThat(ok(v.merge(new String[] {"user", "orders"}, new String[] {user, null}, CTX_ERRORS)))
+                .as("the optional orders part failed").isEqualTo("{\"id\":7,\"name\":\"Ann\",\"orders\":[],"
+                        + "\"_portico\":{\"errors\":[{\"part\":\"orders\",\"status\":502,\"title\":\"Bad Gateway\"}]}}");
+    }
+
+    @Test
     void namesAndBodiesMustPair() throws IOException {
         ScriptVersion v = merge("pair.js", "export default { merge() { return 1; } };");
         assertThatThrownBy(() -> v.merge(new String[] {"a"}, new String[0], CTX))
