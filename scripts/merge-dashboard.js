@@ -25,7 +25,10 @@ export default {
   },
 };
 
-/** The orders of the `orders` part's body (an array, or `{ items: [...] }`); none when the part is absent. */
+/**
+ * The orders of the `orders` part's body (an array, or `{ items: [...] }`); none when the part is absent.
+ * @param {any} body @returns {any[]}
+ */
 function list(body) {
   if (Array.isArray(body)) return body;
   if (body != null && Array.isArray(body.items)) return body.items;
