@@ -3,6 +3,7 @@ package io.portico.core.script;
 import io.portico.api.Phase;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -200,7 +201,7 @@ public final class ScriptVersion implements CompileResult, AutoCloseable {
      * result is {@code JSON.stringify} of that.
      *
      * <p>Blocking and bounded like {@link #invoke} (borrow wait, context set-up, then {@code timeout}); never
-     * throws. Failures: a throw or rejection, an {@code undefined} result or one JSON cannot represent (a
+     * throws for script faults. Failures: a throw or rejection, an {@code undefined} result or one JSON cannot represent (a
      * cycle, a BigInt, a function), or a body that is not JSON → {@link ScriptResult.Kind#SCRIPT_ERROR} whose
      * detail names this version ({@code file@hash}) and the JS error; over {@code timeout} →
      * {@link ScriptResult.Kind#TIMEOUT} (the context is discarded). On a {@link ScriptKind#FILTER} version:
@@ -211,13 +212,15 @@ public final class ScriptVersion implements CompileResult, AutoCloseable {
      * @param names   the part names, one per body
      * @param bodies  each part's body as JSON text, or null for a failed part
      * @param ctxJson the {@code ctx} object as JSON text
+     * @param timeout the call's time budget
      * @throws IllegalArgumentException when {@code names} and {@code bodies} differ in length (a caller bug)
+     * @throws NullPointerException     when {@code ctxJson} or a name is null (a caller bug)
      */
     public ScriptResult<String> merge(String[] names, String[] bodies, String ctxJson, Duration timeout) {
         if (names.length != bodies.length) {
             throw new IllegalArgumentException(names.length + " part names for " + bodies.length + " bodies");
         }
-        java.util.Objects.requireNonNull(ctxJson, "ctxJson");
+        Objects.requireNonNull(ctxJson, "ctxJson");
         if (kind != ScriptKind.MERGE) {
             return new ScriptResult.Failure<>(ScriptResult.Kind.INTERNAL, this + " is a filter, not a merge script",
                     null);
@@ -225,7 +228,7 @@ public final class ScriptVersion implements CompileResult, AutoCloseable {
         Object[] args = new Object[1 + 2 * names.length];
         args[0] = ctxJson;
         for (int i = 0; i < names.length; i++) {
-            args[1 + 2 * i] = java.util.Objects.requireNonNull(names[i], "names[i]");
+            args[1 + 2 * i] = Objects.requireNonNull(names[i], "names[i]");
             args[2 + 2 * i] = bodies[i];
         }
         return run(Entry.MERGE, timeout, AS_STRING, args);
