@@ -225,8 +225,14 @@ public final class ScriptLibrary implements AutoCloseable {
         return out;
     }
 
-    /** {@code file} as a normalized relative name; refuses absolute paths and climbing out of the folder. */
-    static String normalize(String file) {
+    /**
+     * {@code file} as a normalized relative name; refuses absolute paths and climbing out of the folder.
+     * Also used by the config parser to check script file names at load.
+     *
+     * @throws IllegalArgumentException when {@code file} is blank, absolute or climbs out with {@code ..}
+     *                                  (the message names the problem)
+     */
+    public static String normalize(String file) {
         if (file == null || file.isBlank()) {
             throw new IllegalArgumentException("a script file name is required");
         }
