@@ -66,8 +66,8 @@ export interface MergeContext {
     readonly requestId: string;
     /** The route pattern's `{name}` path parameters, percent-decoded. */
     readonly params: Readonly<Record<string, string>>;
-    /** The request's decoded query parameters. */
-    readonly query: Readonly<Record<string, string | string[]>>;
+    /** The request's query parameters (as the filters left them), decoded: the first value of each name. */
+    readonly query: Readonly<Record<string, string>>;
     /** The authenticated caller, or `null` when none. */
     readonly consumer: PorticoConsumer | null;
     /** The optional parts that failed (empty when every part answered). */

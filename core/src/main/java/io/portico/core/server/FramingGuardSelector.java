@@ -236,12 +236,19 @@ final class FramingGuardSelector implements ServerConnectionSelector {
             if (early != null) {
                 ahead = null;
                 try {
-                    return early.join();
-                } catch (java.util.concurrent.CompletionException e) {
+                    return early.get();
+                } catch (InterruptedException e) {
+                    // as an interrupted socket read would: the server stops, or drains an idle connection
+                    Thread.currentThread().interrupt();
+                    socket.close();
+                    throw new ServerConnectionException("Failed to get data from socket",
+                            new UncheckedIOException(new java.nio.channels.ClosedByInterruptException()));
+                } catch (java.util.concurrent.ExecutionException e) {
                     if (e.getCause() instanceof UncheckedIOException io) {
                         throw new ServerConnectionException("Failed to get data from socket", io);
                     }
-                    throw e.getCause() instanceof RuntimeException re ? re : e;
+                    throw e.getCause() instanceof RuntimeException re ? re
+                            : new ServerConnectionException("Failed to get data from socket", e.getCause());
                 }
             }
             boolean inBody = guard.inBody();

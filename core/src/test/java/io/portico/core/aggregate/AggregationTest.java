@@ -301,6 +301,33 @@ class AggregationTest {
     }
 
     @Test
+    void pipelinedRequestsAfterAnAggregateAreAnsweredInOrder() throws Exception {
+        start(THREE_PARTS);
+        try (Socket client = new Socket(InetAddress.getLoopbackAddress(), gw.port())) {
+            client.setSoTimeout(5000);
+            // both requests in one write: the second is on the connection while the first fans out
+            client.getOutputStream().write(("GET /api/dashboard/u1 HTTP/1.1\r\nHost: x\r\n\r\n"
+                    + "GET /api/dashboard/u2 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            client.getOutputStream().flush();
+            String all = new String(client.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertThat(all.split("HTTP/1.1 200 ", -1)).hasSize(3);
+        }
+        assertThat(List.of(users.take().target(), users.take().target())).containsExactly("/users/u1", "/users/u2");
+    }
+
+    @Test
+    void theGatewayStopsPromptlyWithAKeptAliveConnectionAfterAnAggregate() throws Exception {
+        start(THREE_PARTS);
+        assertThat(gw.get("/api/dashboard/u1").statusCode()).isEqualTo(200); // the connection stays open, idle
+        long t0 = System.nanoTime();
+        gw.close();
+        gw = null;
+        assertThat((System.nanoTime() - t0) / 1_000_000).as("ms to stop (the drain must not wait for idle connections)")
+                .isLessThan(5_000);
+    }
+
+    @Test
     void templatesEncodeRouteParamsAndQueryValues() throws Exception {
         start("""
                       parts:
