@@ -144,10 +144,11 @@ export interface PorticoContext {
     /** The matched route. Read-only. */
     readonly route: PorticoRoute;
     /**
-     * The name of the upstream the request goes to. Writable in `onRequest`: assigning another configured
-     * upstream's name re-targets the request; an unknown name throws a `TypeError`.
+     * The name of the upstream the request goes to (`null` on an aggregate route). Writable in `onRequest`:
+     * assigning another configured upstream's name re-targets the request; an unknown name, or any name on an
+     * aggregate route, throws a `TypeError`.
      */
-    upstream: string;
+    upstream: string | null;
     /** The authenticated caller, or `null` when none. The object is read-only. */
     get consumer(): PorticoConsumer | null;
     /**

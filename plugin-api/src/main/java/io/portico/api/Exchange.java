@@ -27,7 +27,10 @@ public interface Exchange {
      */
     String clientIp();
 
-    /** The name of the upstream the request goes to: the route's, unless a filter re-targeted it. */
+    /**
+     * The name of the upstream the request goes to: the route's, unless a filter re-targeted it; null on an
+     * aggregate route (its parts go to several upstreams).
+     */
     String upstream();
 
     /**
@@ -36,7 +39,7 @@ public interface Exchange {
      * balancer, health, retries and timeouts apply.
      *
      * @throws IllegalArgumentException when no upstream has that name
-     * @throws IllegalStateException    outside {@code onRequest}
+     * @throws IllegalStateException    outside {@code onRequest}, or on an aggregate route
      */
     void upstream(String name);
 

@@ -40,12 +40,13 @@ public abstract class ExchangeBase implements Exchange {
     private RequestTrace trace;
 
     /**
-     * @param upstream the route's upstream (where the request goes unless a filter re-targets it)
+     * @param upstream the route's upstream (where the request goes unless a filter re-targets it); null for an
+     *                 aggregate route
      */
     protected ExchangeBase(String requestId, String routeId, String upstream) {
         this.requestId = Objects.requireNonNull(requestId, "requestId");
         this.routeId = Objects.requireNonNull(routeId, "routeId");
-        this.upstream = Objects.requireNonNull(upstream, "upstream");
+        this.upstream = upstream;
     }
 
     /**
@@ -68,6 +69,9 @@ public abstract class ExchangeBase implements Exchange {
     public final void upstream(String name) {
         if (stage != Stage.REQUEST) {
             throw new IllegalStateException("the upstream can be changed only in onRequest");
+        }
+        if (upstream == null) {
+            throw new IllegalStateException("an aggregate route has no single upstream to change");
         }
         if (name == null || !upstreamExists(name)) {
             throw new IllegalArgumentException("no upstream named '" + name + "'");

@@ -3,6 +3,7 @@ package io.portico.core.aggregate;
 import io.portico.core.testing.GatewayFixture;
 import io.portico.core.testing.MiniJson;
 import io.portico.core.testing.RawUpstream;
+import io.portico.core.testing.TestFilterFactories;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -325,6 +326,38 @@ class AggregationTest {
         gw = null;
         assertThat((System.nanoTime() - t0) / 1_000_000).as("ms to stop (the drain must not wait for idle connections)")
                 .isLessThan(5_000);
+    }
+
+    @Test
+    void theRoutesFiltersRunOnceAroundTheFanOut() throws Exception {
+        TestFilterFactories filters = new TestFilterFactories();
+        gw = GatewayFixture.start(upstreamsYaml() + """
+                routes:
+                  - id: dashboard
+                    match: { path: "/api/dashboard/{userId}" }
+                    filters:
+                      - { type: deny, unless: X-Let-In }
+                      - { type: tweak, set-headers: { X-Added: "yes" }, set-query: { page: "7" }, response-header: "X-Done: 1" }
+                      - { type: audit }
+                    aggregate:
+                      parts:
+                        - { name: user, upstream: users, path: "/users/{userId}?page={query.page}" }
+                        - { name: prefs, upstream: prefs, path: "/prefs/{userId}" }
+                """, filters);
+        HttpResponse<String> denied = gw.get("/api/dashboard/u1");
+        assertThat(denied.statusCode()).isEqualTo(403);
+        assertThat(users.poll(200)).as("a request the chain answers fans out to nothing").isNull();
+        assertThat(filters.completed.poll(2, TimeUnit.SECONDS)).isEqualTo("dashboard 403");
+
+        HttpResponse<String> res = gw.get("/api/dashboard/u1?page=1", "X-Let-In", "1");
+        assertThat(res.statusCode()).isEqualTo(200);
+        assertThat(res.headers().firstValue("X-Done")).as("onResponse ran on the merged answer").hasValue("1");
+        RawUpstream.Received u = users.take();
+        assertThat(u.target()).isEqualTo("/users/u1?page=7");
+        assertThat(u.header("X-Added")).isEqualTo("yes");
+        assertThat(prefs.take().header("X-Added")).isEqualTo("yes");
+        assertThat(filters.completed.poll(2, TimeUnit.SECONDS)).isEqualTo("dashboard 200");
+        assertThat(filters.completed.poll(200, TimeUnit.MILLISECONDS)).as("onComplete ran once").isNull();
     }
 
     @Test
