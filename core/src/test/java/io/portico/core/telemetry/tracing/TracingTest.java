@@ -154,6 +154,80 @@ class TracingTest {
     }
 
     @Test
+    void eachAggregatePartGetsAClientSpanUnderTheRequestsSpan() throws Exception {
+        int receiver = receiver();
+        int users = jsonUpstream("{\"id\":\"u1\"}");
+        int orders = jsonUpstream("[1,2]");
+        Path conf = dir.resolve("portico.yaml");
+        Files.writeString(conf, """
+                server: { port: 0 }
+                telemetry:
+                  access-log: off
+                  tracing: { endpoint: "http://127.0.0.1:%d", service-name: portico-test }
+                upstreams:
+                  users: { targets: [ "http://127.0.0.1:%d" ] }
+                  orders: { targets: [ "http://127.0.0.1:%d" ] }
+                routes:
+                  - id: dashboard
+                    match: { path: "/api/dashboard/{id}" }
+                    aggregate:
+                      parts:
+                        - { name: user, upstream: users, path: "/users/{id}" }
+                        - { name: orders, upstream: orders, path: "/orders/{user.id}", after: user }
+                """.formatted(receiver, users, orders));
+        gateway = Gateway.start(new ConfigLoader(new FilterRegistry(List.of()), System::getenv).load(conf));
+        HttpResponse<String> r = get("/api/dashboard/u1", Map.of());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("{\"user\":{\"id\":\"u1\"},\"orders\":[1,2]}");
+        flushUntil(1);
+
+        Span server = only(received, s -> s.getKind() == Span.SpanKind.SPAN_KIND_SERVER);
+        assertThat(server.getName()).isEqualTo("GET /api/dashboard/{id}");
+        List<Span> clients = received.stream().filter(s -> s.getKind() == Span.SpanKind.SPAN_KIND_CLIENT)
+                .sorted((x, y) -> Long.compare(x.getStartTimeUnixNano(), y.getStartTimeUnixNano())).toList();
+        assertThat(clients).hasSize(2);
+        assertThat(clients).allSatisfy(c -> {
+            assertThat(c.getParentSpanId()).isEqualTo(server.getSpanId());
+            assertThat(c.getTraceId()).isEqualTo(server.getTraceId());
+            assertThat(attributes(c)).containsEntry("http.response.status_code", "200");
+        });
+        assertThat(attributes(clients.get(0))).containsEntry("portico.aggregate.part", "user")
+                .containsEntry("portico.upstream", "users").containsEntry("server.port", Integer.toString(users));
+        assertThat(attributes(clients.get(1))).containsEntry("portico.aggregate.part", "orders")
+                .containsEntry("portico.upstream", "orders");
+        // the dependent part started after the first one ended
+        assertThat(clients.get(1).getStartTimeUnixNano()).isGreaterThanOrEqualTo(clients.get(0).getEndTimeUnixNano());
+        // every part request carried its own span as the parent
+        String traceId = HEX.formatHex(server.getTraceId().toByteArray());
+        Set<String> clientSpanIds = clients.stream().map(c -> HEX.formatHex(c.getSpanId().toByteArray())).collect(Collectors.toSet());
+        assertThat(upstreamTraceparents).hasSize(2).allSatisfy(tp -> {
+            assertThat(tp).contains(traceId);
+            assertThat(clientSpanIds).contains(tp.split("-")[2]);
+        });
+    }
+
+    /** A JSON upstream answering {@code body}; records the traceparent it receives. */
+    private int jsonUpstream(String body) throws IOException {
+        HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+        s.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        s.createContext("/", ex -> {
+            ex.getRequestBody().readAllBytes();
+            String tp = ex.getRequestHeaders().getFirst("traceparent");
+            if (tp != null) {
+                upstreamTraceparents.add(tp);
+            }
+            byte[] out = body.getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().add("Content-Type", "application/json");
+            ex.sendResponseHeaders(200, out.length);
+            ex.getResponseBody().write(out);
+            ex.close();
+        });
+        s.start();
+        servers.add(s);
+        return s.getAddress().getPort();
+    }
+
+    @Test
     void clientTraceparentBecomesTheParentAndIsReplacedUpstream() throws Exception {
         int receiver = receiver();
         int good = upstream(200);
