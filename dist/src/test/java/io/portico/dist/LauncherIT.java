@@ -101,6 +101,12 @@ class LauncherIT {
         awaitListening(gw, gatewayPort);
 
         assertDemoEcho(gw, gatewayPort, "/demo/hello?x=1", "/hello", "x=1");
+        // the bundled aggregate route: two calls to the demo upstream merged into one answer
+        HttpResponse<String> dashboard = http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + gatewayPort + "/dashboard/ann")).timeout(Duration.ofSeconds(5)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(dashboard.statusCode()).as(gw.output()).isEqualTo(200);
+        assertThat(dashboard.body()).isEqualTo("{\"profile\":\"/users/ann\",\"orders\":\"user=ann\"}");
         // the admin listener: probes answer on the admin port (loopback, no token in the bundled config)
         awaitStatus(gw, adminPort, "/health/live", 200);
         HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/health/ready"))

@@ -206,27 +206,6 @@ class TracingTest {
         });
     }
 
-    /** A JSON upstream answering {@code body}; records the traceparent it receives. */
-    private int jsonUpstream(String body) throws IOException {
-        HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-        s.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        s.createContext("/", ex -> {
-            ex.getRequestBody().readAllBytes();
-            String tp = ex.getRequestHeaders().getFirst("traceparent");
-            if (tp != null) {
-                upstreamTraceparents.add(tp);
-            }
-            byte[] out = body.getBytes(StandardCharsets.UTF_8);
-            ex.getResponseHeaders().add("Content-Type", "application/json");
-            ex.sendResponseHeaders(200, out.length);
-            ex.getResponseBody().write(out);
-            ex.close();
-        });
-        s.start();
-        servers.add(s);
-        return s.getAddress().getPort();
-    }
-
     @Test
     void clientTraceparentBecomesTheParentAndIsReplacedUpstream() throws Exception {
         int receiver = receiver();
@@ -454,6 +433,20 @@ class TracingTest {
 
     /** An upstream answering {@code status}; records the traceparent it receives; echoes its headers. */
     private int upstream(int status) throws IOException {
+        return upstream(status, null, headers -> {
+            StringBuilder sb = new StringBuilder();
+            headers.forEach((k, v) -> v.forEach(x -> sb.append(k.toLowerCase()).append(": ").append(x).append('\n')));
+            return sb.toString();
+        });
+    }
+
+    /** A JSON upstream answering {@code body}; records the traceparent it receives. */
+    private int jsonUpstream(String body) throws IOException {
+        return upstream(200, "application/json", headers -> body);
+    }
+
+    private int upstream(int status, String contentType,
+                         java.util.function.Function<com.sun.net.httpserver.Headers, String> body) throws IOException {
         HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
         s.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         s.createContext("/", ex -> {
@@ -462,9 +455,10 @@ class TracingTest {
             if (tp != null) {
                 upstreamTraceparents.add(tp);
             }
-            StringBuilder sb = new StringBuilder();
-            ex.getRequestHeaders().forEach((k, v) -> v.forEach(x -> sb.append(k.toLowerCase()).append(": ").append(x).append('\n')));
-            byte[] out = sb.toString().getBytes(StandardCharsets.UTF_8);
+            byte[] out = body.apply(ex.getRequestHeaders()).getBytes(StandardCharsets.UTF_8);
+            if (contentType != null) {
+                ex.getResponseHeaders().add("Content-Type", contentType);
+            }
             ex.sendResponseHeaders(status, out.length);
             ex.getResponseBody().write(out);
             ex.close();
