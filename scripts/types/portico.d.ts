@@ -1,4 +1,5 @@
-// Portico JavaScript filter API: what a script filter (an ES module in `scripts/`) sees.
+// Portico JavaScript filter API: what a script filter (an ES module in `scripts/`) sees, and (MergeScript)
+// the contract of an aggregate route's merge script.
 //
 // Use it from plain JavaScript for editor completion and `tsc --checkJs`:
 //
@@ -36,6 +37,51 @@ export interface PorticoFilter {
     onRequest(req: PorticoRequest, ctx: PorticoContext): void | Promise<void>;
     /** Called with the response before it is sent to the client (optional). `ctx.respond` is not available. */
     onResponse?(res: PorticoResponse, ctx: PorticoContext): void | Promise<void>;
+}
+
+/**
+ * The shape of a merge script, the default export of a file an aggregate route names in
+ * `merge: { script: file.js }`. Reference it with a JSDoc `@type {import('./types/portico').MergeScript}`
+ * above `export default`.
+ * It has no `phase` and no request/response bindings: it gets plain parsed JSON and returns plain JSON.
+ */
+export interface MergeScript {
+    /**
+     * Builds the route's response body from its parts; called with `this` = the export object. `parts` holds
+     * each part's body parsed as JSON, by part name; a part that failed is absent (its error is in
+     * `ctx.errors`). The return value (or what a returned promise resolves to) is sent as
+     * `JSON.stringify(value)`. When `ctx.errors` is not empty and the value is a plain object (not an array),
+     * the gateway adds `_portico: { ...value._portico, errors: ctx.errors }` to it. Returning `undefined` or a
+     * value JSON cannot represent (a cycle, a BigInt, a function), throwing, or rejecting fails the request.
+     * The same time budget and sandbox as filters apply; keep no state between calls.
+     */
+    merge(parts: Record<string, any>, ctx: MergeContext): any;
+}
+
+/** `ctx` of a merge script: plain JSON data about the request (a copy: changing it changes nothing). */
+export interface MergeContext {
+    /** The route id from the configuration. */
+    readonly route: string;
+    /** The gateway's id for this request (the `X-Request-Id` value). */
+    readonly requestId: string;
+    /** The route pattern's `{name}` path parameters, percent-decoded. */
+    readonly params: Readonly<Record<string, string>>;
+    /** The request's query parameters (as the filters left them), decoded: the first value of each name. */
+    readonly query: Readonly<Record<string, string>>;
+    /** The authenticated caller, or `null` when none. */
+    readonly consumer: PorticoConsumer | null;
+    /** The optional parts that failed (empty when every part answered). */
+    readonly errors: readonly MergeError[];
+}
+
+/** An optional part of an aggregate route that failed, as listed in `ctx.errors` and `_portico.errors`. */
+export interface MergeError {
+    /** The part's name. */
+    readonly part: string;
+    /** The HTTP status that stands for the failure (e.g. the upstream's status, or 504 for a timeout). */
+    readonly status: number;
+    /** A short description of the failure, e.g. `Bad Gateway`. */
+    readonly title: string;
 }
 
 /** `req`: the request as it will be sent upstream. */

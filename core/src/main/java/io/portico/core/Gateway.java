@@ -1,5 +1,7 @@
 package io.portico.core;
 
+import io.portico.core.aggregate.Aggregator;
+import io.portico.core.aggregate.Aggregators;
 import io.portico.core.chain.ChainBuilder;
 import io.portico.core.chain.FilterChain;
 import io.portico.core.chain.FilterFactoryLookup;
@@ -55,9 +57,12 @@ public final class Gateway {
     private volatile ConfigReload reload;
     private boolean stopped; // under this
     private final Tracing tracing;
+    private final Aggregators.MergeScripts mergeScripts;
 
     private Gateway(GatewayConfig config, GatewayServer server, DemoUpstream demo, AtomicReference<Snapshot> snapshot,
-                    FilterFactoryLookup filters, FilterRegistry.Lease lease, Telemetry telemetry, Tracing tracing) {
+                    FilterFactoryLookup filters, FilterRegistry.Lease lease, Telemetry telemetry, Tracing tracing,
+                    Aggregators.MergeScripts mergeScripts) {
+        this.mergeScripts = mergeScripts;
         this.telemetry = telemetry;
         this.tracing = tracing;
         this.config = config;
@@ -97,6 +102,17 @@ public final class Gateway {
      * @throws java.io.UncheckedIOException when the access-log file cannot be opened
      */
     public static Gateway start(GatewayConfig config, FilterFactoryLookup filters, Telemetry telemetry) {
+        return start(config, filters, telemetry, Aggregators.MergeScripts.NONE);
+    }
+
+    /**
+     * Like {@link #start(GatewayConfig, FilterFactoryLookup, Telemetry)}, with the merge scripts of aggregate
+     * routes resolved by {@code mergeScripts} (the script library), here and on every reload.
+     *
+     * @throws io.portico.core.chain.ChainException also when a merge script is missing or does not load
+     */
+    public static Gateway start(GatewayConfig config, FilterFactoryLookup filters, Telemetry telemetry,
+                                Aggregators.MergeScripts mergeScripts) {
         FilterRegistry.Lease lease = lease(filters, config);
         Map<String, FilterChain> chains;
         try {
@@ -112,16 +128,26 @@ public final class Gateway {
             release(lease);
             throw e;
         }
+        Map<String, Aggregator> aggregates;
+        try {
+            aggregates = Aggregators.build(config, mergeScripts, tel.metrics());
+        } catch (RuntimeException e) {
+            if (telemetry == null) {
+                tel.close();
+            }
+            release(lease);
+            throw e;
+        }
         DemoUpstream demo = config.demo().enabled() ? new DemoUpstream(config.demo()).start() : null;
         Upstreams upstreams = new Upstreams(config.upstreams());
         AtomicReference<Snapshot> snapshot = new AtomicReference<>(
-                new Snapshot(RouteTable.of(config.routes()), upstreams, chains));
+                new Snapshot(RouteTable.of(config.routes()), upstreams, chains, aggregates));
         tel.metrics().snapshot(snapshot::get);
         // tracing is set up once per process start (telemetry is a restart-only section)
         Tracing tracing = Tracing.create(config.telemetry().tracing());
         try {
             GatewayServer server = new GatewayServer(config.server(), snapshot::get, tel, tracing).start();
-            return new Gateway(config, server, demo, snapshot, filters, lease, tel, tracing);
+            return new Gateway(config, server, demo, snapshot, filters, lease, tel, tracing, mergeScripts);
         } catch (RuntimeException e) {
             tracing.close();
             tel.close();
@@ -244,16 +270,18 @@ public final class Gateway {
         // every plugin change triggers comes next and binds to the version now registered)
         FilterRegistry.Lease nextLease = lease(filters, next);
         Map<String, FilterChain> chains;
+        Map<String, Aggregator> aggregates;
         try {
             chains = new ChainBuilder(nextLease != null ? nextLease : filters, current.server().maxBodySize())
                     .build(next);
+            aggregates = Aggregators.build(next.withRestartOnly(current), mergeScripts, telemetry.metrics());
         } catch (RuntimeException e) {
             release(nextLease);
             throw e;
         }
         Snapshot old = snapshot.get();
         Upstreams upstreams = new Upstreams(next.upstreams(), old.upstreams());
-        snapshot.set(new Snapshot(routes, upstreams, chains));
+        snapshot.set(new Snapshot(routes, upstreams, chains, aggregates));
         old.upstreams().retire(upstreams);
         config = next.withRestartOnly(current);
         FilterRegistry.Lease oldLease = lease;

@@ -10,6 +10,8 @@ import io.portico.core.config.ConfigLoader;
 import io.portico.core.config.GatewayConfig;
 import io.portico.core.plugin.PluginHost;
 import io.portico.core.script.ScriptFilterFactory;
+import io.portico.core.aggregate.Aggregators;
+import io.portico.core.aggregate.PartObserver;
 import io.portico.core.script.ScriptLibrary;
 
 import io.helidon.logging.common.LogConfig;
@@ -135,7 +137,7 @@ public final class Portico {
         }
         Gateway gateway;
         try {
-            gateway = Gateway.start(cfg, plugins.registry());
+            gateway = Gateway.start(cfg, plugins.registry(), null, scripts::resolveMerge);
         } catch (ChainException e) {
             printErrors(e, err);
             closeFilters.run();
@@ -213,6 +215,7 @@ public final class Portico {
         try {
             GatewayConfig cfg = loader(plugins).load(file);
             new ChainBuilder(plugins.registry(), cfg.server().maxBodySize()).build(cfg);
+            Aggregators.build(cfg, scripts::resolveMerge, PartObserver.NONE); // merge scripts load
             out.println(file + ": valid");
             return EXIT_OK;
         } catch (ConfigException e) {

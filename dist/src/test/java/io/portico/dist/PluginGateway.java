@@ -50,7 +50,8 @@ final class PluginGateway implements AutoCloseable {
         try {
             GatewayConfig config = new ConfigLoader(plugins.registry(), System::getenv)
                     .parse(text, "portico.yaml", dir);
-            return new PluginGateway(Gateway.start(config, plugins.registry()), plugins, scripts);
+            return new PluginGateway(Gateway.start(config, plugins.registry(), null, scripts::resolveMerge), plugins,
+                    scripts);
         } catch (ConfigException e) {
             plugins.close();
             scripts.close();
@@ -68,6 +69,11 @@ final class PluginGateway implements AutoCloseable {
 
     Gateway gateway() {
         return gateway;
+    }
+
+    /** The script library of {@code <dir>/scripts} (call {@code rescan()} after editing a file). */
+    ScriptLibrary scripts() {
+        return scripts;
     }
 
     URI uri(String pathAndQuery) {

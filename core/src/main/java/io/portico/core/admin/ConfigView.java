@@ -6,6 +6,8 @@ import io.portico.core.config.AdminConfig;
 import io.portico.core.config.FilterConfig;
 import io.portico.core.config.GatewayConfig;
 import io.portico.core.config.MatchConfig;
+import io.portico.core.config.AggregateConfig;
+import io.portico.core.config.PartConfig;
 import io.portico.core.config.RouteConfig;
 import io.portico.core.config.ServerConfig;
 import io.portico.core.config.TargetConfig;
@@ -156,6 +158,35 @@ final class ConfigView {
         m.put("preserve-host", r.preserveHost());
         m.put("timeout", r.timeout().map(Texts::duration).orElse(null));
         m.put("filters", filters(r.filters()));
+        r.aggregate().ifPresent(a -> m.put("aggregate", aggregate(a)));
+        return m;
+    }
+
+    /** An aggregate route's merge and parts as configured (header values are templates: shown redacted). */
+    static Map<String, Object> aggregate(AggregateConfig a) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("merge", switch (a.merge()) {
+            case AggregateConfig.Merge.Namespace n -> "namespace";
+            case AggregateConfig.Merge.DeepMerge d -> "deep-merge";
+            case AggregateConfig.Merge.Script s -> Map.of("script", s.file());
+        });
+        List<Object> parts = new ArrayList<>();
+        for (PartConfig p : a.parts()) {
+            Map<String, Object> pm = new LinkedHashMap<>();
+            pm.put("name", p.name());
+            pm.put("upstream", p.upstream());
+            pm.put("path", p.path().source());
+            pm.put("method", p.method());
+            Map<String, Object> headers = new TreeMap<>();
+            p.headers().forEach((k, v) -> headers.put(k, v.source()));
+            pm.put("headers", Redaction.value(headers));
+            pm.put("timeout", p.timeout().map(Texts::duration).orElse(null));
+            pm.put("optional", p.optional());
+            pm.put("after", p.after());
+            pm.put("extract", p.extract().orElse(null));
+            parts.add(pm);
+        }
+        m.put("parts", parts);
         return m;
     }
 

@@ -3,6 +3,7 @@ package io.portico.core.admin;
 import io.portico.core.ConfigReload;
 import io.portico.core.config.ConfigError;
 import io.portico.core.config.GatewayConfig;
+import io.portico.core.config.PartConfig;
 import io.portico.core.config.RouteConfig;
 import io.portico.core.server.Snapshot;
 import io.portico.core.upstream.CircuitBreaker;
@@ -10,6 +11,7 @@ import io.portico.core.upstream.Target;
 import io.portico.core.upstream.Upstream;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -54,13 +56,17 @@ final class Readiness {
         if (configUp) {
             long now = System.nanoTime();
             for (RouteConfig r : config.routes()) {
-                if (r.upstream() == null || upstreams.containsKey(r.upstream())) {
-                    continue;
+                List<String> names = r.aggregate().map(a -> a.parts().stream().map(PartConfig::upstream).toList())
+                        .orElse(List.of(r.upstream()));
+                for (String name : names) {
+                    if (upstreams.containsKey(name)) {
+                        continue;
+                    }
+                    Upstream u = snapshot.upstreams().get(name);
+                    int[] counts = {u == null ? 0 : available(u, now), u == null ? 0 : u.targets().size()};
+                    upstreams.put(name, counts);
+                    targetsUp &= counts[0] > 0;
                 }
-                Upstream u = snapshot.upstreams().get(r.upstream());
-                int[] counts = {u == null ? 0 : available(u, now), u == null ? 0 : u.targets().size()};
-                upstreams.put(r.upstream(), counts);
-                targetsUp &= counts[0] > 0;
             }
         }
         boolean up = serving && configUp && (targetsUp || !targetsRequired);

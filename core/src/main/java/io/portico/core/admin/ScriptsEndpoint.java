@@ -12,10 +12,12 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code GET /admin/scripts}: {@code {"scripts":[{file, state, hash, phase, loadedAt, changedAt, lastError:
+ * {@code GET /admin/scripts}: {@code {"scripts":[{file, kind, state, hash, phase, loadedAt, changedAt, lastError:
  * {file, line, column, location, message}|null, stats:{invocations, errors, timeouts, busy}}]}}: every script
  * file a configuration refers to. {@code hash} and {@code stats} are those of the version serving now (null
  * and zeros when none does: a FAILED file may still serve its previous version, a MISSING one serves nothing);
+ * {@code kind} is {@code filter} or {@code merge} (what configurations use the file as; known even when no
+ * version serves); {@code phase} is null for a merge script, which has none.
  * {@code loadedAt} is when that version was published. Stateless.
  */
 final class ScriptsEndpoint {
@@ -28,9 +30,10 @@ final class ScriptsEndpoint {
             ScriptVersion v = s.current();
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("file", s.name());
+            m.put("kind", s.kind().name().toLowerCase(Locale.ROOT));
             m.put("state", s.state().name());
             m.put("hash", v == null ? null : "sha256:" + v.sha256());
-            m.put("phase", v == null ? null : v.phase().name().toLowerCase(Locale.ROOT));
+            m.put("phase", v == null || v.phase() == null ? null : v.phase().name().toLowerCase(Locale.ROOT));
             m.put("loadedAt", s.state() == ScriptSlot.State.LOADED ? Texts.instant(s.changedAt()) : null);
             m.put("changedAt", Texts.instant(s.changedAt()));
             ScriptError e = s.lastError();

@@ -82,6 +82,18 @@ final class PathPatterns {
         return new Checked(null, List.copyOf(literals));
     }
 
+    /** The parameter names of a valid pattern ({@code {name}} segments), in order. */
+    static List<String> params(String pattern) {
+        List<String> out = new ArrayList<>();
+        for (String seg : pattern.split("/")) {
+            var m = PARAM.matcher(seg);
+            if (m.matches()) {
+                out.add(m.group(1));
+            }
+        }
+        return List.copyOf(out);
+    }
+
     /** Whether {@code prefix} is {@code /} + one or more leading literal segments, joined by {@code /}. */
     static boolean isLiteralPrefix(String prefix, List<String> literals) {
         if (!prefix.startsWith("/") || prefix.length() == 1) {

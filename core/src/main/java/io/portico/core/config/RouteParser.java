@@ -12,7 +12,10 @@ import java.util.Set;
 
 import org.yaml.snakeyaml.nodes.Node;
 
-/** Builds the {@code routes:} section and checks route references to upstreams. Not thread-safe. */
+/**
+ * Builds the {@code routes:} section and checks route references to upstreams. A route has either an
+ * {@code upstream} or an {@code aggregate} section (read by {@link AggregateParser}). Not thread-safe.
+ */
 final class RouteParser {
     static final List<String> KEYS = List.of("id", "match", "upstream", "strip-prefix", "preserve-host", "timeout",
             "filters", "aggregate");
@@ -20,10 +23,12 @@ final class RouteParser {
 
     private final YamlNodes y;
     private final FilterParser filters;
+    private final AggregateParser aggregates;
 
     RouteParser(YamlNodes y, FilterParser filters) {
         this.y = y;
         this.filters = filters;
+        this.aggregates = new AggregateParser(y);
     }
 
     /**
@@ -77,32 +82,56 @@ final class RouteParser {
         List<String> literals = new ArrayList<>();
         MatchConfig match = f.require("match") ? match(f.mapping("match", MATCH_KEYS), literals)
                 : new MatchConfig("", Set.of(), Optional.empty(), Map.of(), Map.of());
+        Optional<Duration> timeout = f.duration("timeout");
+        List<FilterConfig> routeFilters = filters.list(f, "filters");
+        if (f.present("aggregate")) {
+            AggregateConfig aggregate = aggregate(f, match.path(), upstreams);
+            return new RouteConfig(id, match, null, Optional.empty(), false, timeout, routeFilters,
+                    Optional.of(aggregate), YamlNodes.line(node));
+        }
         String upstream = upstream(f, upstreams);
         Optional<String> stripPrefix = stripPrefix(f, match.path(), literals);
         boolean preserveHost = f.bool("preserve-host", false);
-        Optional<Duration> timeout = f.duration("timeout");
-        List<FilterConfig> routeFilters = filters.list(f, "filters");
         return new RouteConfig(id, match, upstream, stripPrefix, preserveHost, timeout, routeFilters,
                 YamlNodes.line(node));
     }
 
-    private String upstream(Fields f, Set<String> upstreams) {
-        if (f.present("aggregate")) {
-            y.error(f.keyNode("aggregate"), f.keyOf("aggregate"),
-                    "aggregate routes are not supported by this version yet");
-            return f.string("upstream", "");
+    /**
+     * The {@code aggregate} section of a route that has one; {@code upstream}, {@code strip-prefix} and
+     * {@code preserve-host} are refused beside it.
+     *
+     * @param pattern the route's {@code match.path}; empty when missing or invalid (already reported)
+     */
+    private AggregateConfig aggregate(Fields f, String pattern, Set<String> upstreams) {
+        if (f.present("upstream")) {
+            y.error(f.keyNode("aggregate"), f.keyOf("aggregate"), "a route has either 'upstream' or 'aggregate',"
+                    + " not both");
         }
-        if (!f.require("upstream")) {
+        for (String key : List.of("strip-prefix", "preserve-host")) {
+            if (f.present(key)) {
+                y.error(f.keyNode(key), f.keyOf(key), "'" + key + "' applies to upstream routes; an aggregate"
+                        + " route cannot have it");
+            }
+        }
+        return aggregates.parse(f.mapping("aggregate", AggregateParser.KEYS), pattern, upstreams);
+    }
+
+    private String upstream(Fields f, Set<String> upstreams) {
+        if (!f.has("upstream")) {
+            y.error(f.node(), f.keyOf("upstream"), "missing required key 'upstream' (or 'aggregate')");
             return "";
         }
-        return f.scalar("upstream", "an upstream name").map(s -> {
-            if (!upstreams.contains(s.text())) {
-                y.error(s.node(), s.key(), "unknown upstream " + s.shown() + "; "
-                        + (upstreams.isEmpty() ? "no upstreams are declared under 'upstreams'"
-                        : "expected one of: " + String.join(", ", upstreams)));
-            }
-            return s.text();
-        }).orElse("");
+        return f.scalar("upstream", "an upstream name").map(s -> checkUpstream(y, s, upstreams)).orElse("");
+    }
+
+    /** Records an error unless {@code s} names a declared upstream; returns its text either way. */
+    static String checkUpstream(YamlNodes y, Scalar s, Set<String> upstreams) {
+        if (!upstreams.contains(s.text())) {
+            y.error(s.node(), s.key(), "unknown upstream " + s.shown() + "; "
+                    + (upstreams.isEmpty() ? "no upstreams are declared under 'upstreams'"
+                    : "expected one of: " + String.join(", ", upstreams)));
+        }
+        return s.text();
     }
 
     private Optional<String> stripPrefix(Fields f, String pattern, List<String> literals) {

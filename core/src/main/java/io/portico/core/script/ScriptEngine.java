@@ -21,12 +21,13 @@ import org.graalvm.polyglot.Engine;
 import org.graalvm.polyglot.EnvironmentAccess;
 import org.graalvm.polyglot.HostAccess;
 import org.graalvm.polyglot.PolyglotAccess;
+import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.Source;
 import org.graalvm.polyglot.io.IOAccess;
 import org.graalvm.polyglot.proxy.ProxyExecutable;
 
 /**
- * The JavaScript runtime for script filters: one shared GraalVM {@link Engine} (so parsed and compiled code
+ * The JavaScript runtime for script filters and merge scripts: one shared GraalVM {@link Engine} (so parsed and compiled code
  * is shared by every context of every script), the {@link Watchdog} that enforces time budgets, and the
  * sandbox every context is created with.
  *
@@ -125,6 +126,34 @@ public final class ScriptEngine implements AutoCloseable {
         } catch (ModuleInstance.InvalidModule | RuntimeException e) {
             LOG.log(Level.WARNING, "JavaScript engine warm-up failed", e);
         }
+        warmUpMerge();
+    }
+
+    /** The merge wrapper's paths once: parsing, a plain-object and an async result, and a failing call. */
+    private void warmUpMerge() {
+        Source warm = Source.newBuilder("js", """
+                export default { merge(parts, ctx) {
+                  if (ctx.mode === 'async') return Promise.resolve([parts.a, Object.keys(parts)]);
+                  if (ctx.mode === 'none') return undefined;
+                  return { a: parts.a, route: ctx.route, n: parts.a.x.length };
+                } };
+                """, "portico-warm-up-merge.js").mimeType(MODULE_MIME).buildLiteral();
+        String part = "{\"x\":[1,2.5,true,null,\"s\"],\"o\":{\"k\":\"v\"}}";
+        try (Context c = newContext()) {
+            ModuleInstance m = ModuleInstance.load(c, warm, ScriptKind.MERGE);
+            m.merge.execute("{\"route\":\"warm\",\"errors\":[{\"part\":\"b\",\"status\":502,\"title\":\"x\"}]}",
+                    "a", part, "b", null).asString();
+            m.merge.execute("{\"mode\":\"async\",\"errors\":[]}", "a", part)
+                    .invokeMember("then", (ProxyExecutable) args -> null, (ProxyExecutable) args -> null);
+            try {
+                m.merge.execute("{\"mode\":\"none\",\"errors\":[]}", "a", part);
+            } catch (PolyglotException e) {
+                e.getMessage();
+                e.getPolyglotStackTrace().forEach(f -> f.getSourceLocation());
+            }
+        } catch (ModuleInstance.InvalidModule | RuntimeException e) {
+            LOG.log(Level.WARNING, "JavaScript engine warm-up (merge) failed", e);
+        }
     }
 
     private static Engine buildEngine() {
@@ -163,15 +192,22 @@ public final class ScriptEngine implements AutoCloseable {
      *         {@link ScriptError} with file, line and column where the engine gave one
      */
     public CompileResult compile(Path file, ScriptOptions options) {
+        return compile(file, options, ScriptKind.FILTER);
+    }
+
+    /**
+     * {@link #compile(Path, ScriptOptions)} as a {@code kind}: a {@link ScriptKind#MERGE} script's default
+     * export must have a function {@code merge} (and needs no {@code phase} or {@code onRequest}).
+     */
+    public CompileResult compile(Path file, ScriptOptions options, ScriptKind kind) {
         Objects.requireNonNull(file, "file");
-        Objects.requireNonNull(options, "options");
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
         } catch (IOException e) {
             return new ScriptError(file, 0, 0, "cannot read: " + e);
         }
-        return compile(file, bytes, options);
+        return compile(file, bytes, options, kind);
     }
 
     /** {@link #compile(Path, ScriptOptions)} of content already read from {@code file}, with default options. */
@@ -179,10 +215,21 @@ public final class ScriptEngine implements AutoCloseable {
         return compile(file, bytes, defaults);
     }
 
+    /** {@link #compile(Path, ScriptOptions, ScriptKind)} of content already read, with default options. */
+    public CompileResult compile(Path file, byte[] bytes, ScriptKind kind) {
+        return compile(file, bytes, defaults, kind);
+    }
+
     /** {@link #compile(Path, ScriptOptions)} of content already read from {@code file} (named so in errors). */
     public CompileResult compile(Path file, byte[] bytes, ScriptOptions options) {
+        return compile(file, bytes, options, ScriptKind.FILTER);
+    }
+
+    /** {@link #compile(Path, ScriptOptions, ScriptKind)} of content already read from {@code file}. */
+    public CompileResult compile(Path file, byte[] bytes, ScriptOptions options, ScriptKind kind) {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(kind, "kind");
         String text;
         try {
             text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
@@ -192,7 +239,7 @@ public final class ScriptEngine implements AutoCloseable {
         }
         Source source = Source.newBuilder("js", text, file.getFileName().toString()).mimeType(MODULE_MIME)
                 .buildLiteral();
-        return ScriptVersion.create(this, file, sha256(bytes), source, options);
+        return ScriptVersion.create(this, file, sha256(bytes), source, options, kind);
     }
 
     Watchdog watchdog() {

@@ -32,6 +32,11 @@ import java.util.logging.Logger;
  * filter chains (a file became usable, or its phase changed) calls the {@code rebuild} callback, which
  * re-applies the configuration (a configuration refused for want of the file becomes valid that way).
  *
+ * <p>A file is used either as a filter ({@link #resolve}) or as an aggregate route's merge script
+ * ({@link #resolveMerge}), never both: its slot keeps the {@link ScriptKind} of its first reference for the
+ * life of the library, and its versions are validated as that kind. Merge scripts have no phase, so only
+ * becoming usable triggers {@code rebuild} for them.
+ *
  * <p>Thread-safe: {@link #resolve} (config load, reload) and rescans are serialized on this object.
  */
 public final class ScriptLibrary implements AutoCloseable {
@@ -68,13 +73,33 @@ public final class ScriptLibrary implements AutoCloseable {
      * {@link ScriptSlot#current()} is null when the file is missing or does not compile
      * ({@link ScriptSlot#lastError()} says why).
      *
-     * @throws IllegalArgumentException when {@code file} is not a relative path inside {@code scripts.dir}
+     * @throws IllegalArgumentException when {@code file} is not a relative path inside {@code scripts.dir}, or
+     *                                  is already used as a merge script
      */
-    public synchronized ScriptSlot resolve(String file) {
+    public ScriptSlot resolve(String file) {
+        return resolve(file, ScriptKind.FILTER);
+    }
+
+    /**
+     * {@link #resolve} for an aggregate route's {@code merge: { script: file }}: the slot's versions are
+     * compiled and validated as merge modules ({@code export default { merge(parts, ctx) }}) and called with
+     * {@link ScriptVersion#merge}. Blocking, like {@link #resolve}.
+     *
+     * @throws IllegalArgumentException when {@code file} is not a relative path inside {@code scripts.dir}, or
+     *                                  is already used as a filter
+     */
+    public ScriptSlot resolveMerge(String file) {
+        return resolve(file, ScriptKind.MERGE);
+    }
+
+    private synchronized ScriptSlot resolve(String file, ScriptKind kind) {
         String name = normalize(file);
         ScriptSlot slot = slots.get(name);
+        if (slot != null && slot.kind() != kind) {
+            throw new IllegalArgumentException("script '" + name + "' is used both as a filter and as a merge script");
+        }
         if (slot == null) {
-            slot = new ScriptSlot(name);
+            slot = new ScriptSlot(name, kind);
             slots.put(name, slot);
             refresh(slot);
             if (watcher != null) {
@@ -128,7 +153,8 @@ public final class ScriptLibrary implements AutoCloseable {
     /**
      * Loads {@code slot}'s file if its bytes differ from what was tried last.
      *
-     * @return whether the change can alter a filter chain (became usable, or another phase)
+     * @return whether the change can alter a filter chain (became usable, or another phase; merge scripts
+     *         have none, so for them only becoming usable)
      */
     private boolean refresh(ScriptSlot slot) {
         Path file = dir.resolve(slot.name());
@@ -150,7 +176,7 @@ public final class ScriptLibrary implements AutoCloseable {
         }
         slot.triedSha256 = sha;
         long t0 = System.nanoTime();
-        CompileResult result = engine().compile(file, bytes);
+        CompileResult result = engine().compile(file, bytes, slot.kind());
         long ms = (System.nanoTime() - t0) / 1_000_000;
         ScriptVersion before = slot.current();
         if (result instanceof ScriptError error) {
@@ -161,8 +187,7 @@ public final class ScriptLibrary implements AutoCloseable {
         }
         ScriptVersion next = (ScriptVersion) result;
         ScriptVersion old = slot.loaded(next);
-        LOG.info(() -> "script " + next + " loaded in " + ms + " ms (phase " + phaseName(next.phase())
-                + (next.hasOnResponse() ? ", onRequest + onResponse" : ", onRequest") + ")"
+        LOG.info(() -> "script " + next + " loaded in " + ms + " ms (" + shape(next) + ")"
                 + (old == null ? "" : "; replaces " + old));
         if (old != null) {
             old.retire();
@@ -200,8 +225,14 @@ public final class ScriptLibrary implements AutoCloseable {
         return out;
     }
 
-    /** {@code file} as a normalized relative name; refuses absolute paths and climbing out of the folder. */
-    static String normalize(String file) {
+    /**
+     * {@code file} as a normalized relative name; refuses absolute paths and climbing out of the folder.
+     * Also used by the config parser to check script file names at load.
+     *
+     * @throws IllegalArgumentException when {@code file} is blank, absolute or climbs out with {@code ..}
+     *                                  (the message names the problem)
+     */
+    public static String normalize(String file) {
         if (file == null || file.isBlank()) {
             throw new IllegalArgumentException("a script file name is required");
         }
@@ -210,6 +241,14 @@ public final class ScriptLibrary implements AutoCloseable {
             throw new IllegalArgumentException("script file '" + file + "' must be a path inside scripts.dir");
         }
         return p.toString().replace('\\', '/');
+    }
+
+    /** {@code phase transform, onRequest + onResponse} for a filter, {@code merge script} for a merge script. */
+    private static String shape(ScriptVersion v) {
+        if (v.kind() == ScriptKind.MERGE) {
+            return "merge script";
+        }
+        return "phase " + phaseName(v.phase()) + (v.hasOnResponse() ? ", onRequest + onResponse" : ", onRequest");
     }
 
     private static String phaseName(Phase p) {

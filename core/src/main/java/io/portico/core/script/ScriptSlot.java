@@ -3,8 +3,9 @@ package io.portico.core.script;
 import java.time.Instant;
 
 /**
- * One script file of {@code scripts.dir} that a configuration refers to: the version serving now (null while
- * the file is missing or has never compiled) and how the last load attempt went. {@link ScriptLibrary}
+ * One script file of {@code scripts.dir} that a configuration refers to, as a filter or as a merge script
+ * ({@link #kind()}, fixed): the version serving now (null while the file is missing or has never compiled)
+ * and how the last load attempt went. {@link ScriptLibrary}
  * writes it (on its watcher thread, or under its lock at resolve time); requests read {@link #current()}
  * with one volatile read. Thread-safe.
  */
@@ -15,11 +16,12 @@ public final class ScriptSlot {
         LOADED,
         /** The file's content failed to compile; the previous version (if any) keeps serving. */
         FAILED,
-        /** The file is gone; nothing serves (filters using it answer 500). */
+        /** The file is gone; nothing serves (filters and aggregate routes using it answer 500). */
         MISSING
     }
 
     private final String name;
+    private final ScriptKind kind;
     private volatile ScriptVersion current;
     private volatile State state = State.MISSING;
     private volatile ScriptError lastError;
@@ -27,13 +29,19 @@ public final class ScriptSlot {
     /** SHA-256 of the content last tried (compiled or failed); null when the file was missing. */
     volatile String triedSha256;
 
-    ScriptSlot(String name) {
+    ScriptSlot(String name, ScriptKind kind) {
         this.name = name;
+        this.kind = kind;
     }
 
     /** The file name relative to {@code scripts.dir}, as the configuration names it. */
     public String name() {
         return name;
+    }
+
+    /** What the file is used as: every version of it is compiled and validated as this kind. */
+    public ScriptKind kind() {
+        return kind;
     }
 
     /** The version to run, or null when none is loaded. */

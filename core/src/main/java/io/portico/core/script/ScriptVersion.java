@@ -3,6 +3,7 @@ package io.portico.core.script;
 import io.portico.api.Phase;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -17,7 +18,8 @@ import org.graalvm.polyglot.Value;
 
 /**
  * One compiled, validated version of a script file, identified by the SHA-256 of its bytes, with a bounded
- * pool of sandboxed contexts that each have the module evaluated.
+ * pool of sandboxed contexts that each have the module evaluated. A version is a filter or a merge script
+ * ({@link #kind()}): filters are called through {@link #invoke}, merge scripts through {@link #merge}.
  *
  * <p>Contexts are created lazily (the first by {@link ScriptEngine#compile}), at most
  * {@link ScriptOptions#poolSize()} alive, each used by one thread at a time. {@link #invoke} borrows one
@@ -32,8 +34,34 @@ import org.graalvm.polyglot.Value;
 public final class ScriptVersion implements CompileResult, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ScriptVersion.class.getName());
 
-    /** Which exported function to call. */
+    /** Which exported function of a filter to call. */
     public enum Hook { ON_REQUEST, ON_RESPONSE }
+
+    /** A function a call runs in a context: a filter hook or the merge wrapper. */
+    private enum Entry {
+        ON_REQUEST("onRequest"), ON_RESPONSE("onResponse"), MERGE("merge");
+
+        final String jsName;
+
+        Entry(String jsName) {
+            this.jsName = jsName;
+        }
+
+        static Entry of(Hook hook) {
+            return hook == Hook.ON_REQUEST ? ON_REQUEST : ON_RESPONSE;
+        }
+
+        Value function(ModuleInstance m) {
+            return switch (this) {
+                case ON_REQUEST -> m.onRequest;
+                case ON_RESPONSE -> m.onResponse;
+                case MERGE -> m.merge;
+            };
+        }
+    }
+
+    /** Converts the merge wrapper's result (always a JS string) while the context is held. */
+    private static final Function<Value, String> AS_STRING = Value::asString;
 
     private final ScriptEngine engine;
     private final Path file;
@@ -42,6 +70,7 @@ public final class ScriptVersion implements CompileResult, AutoCloseable {
     private final String spanName;
     private final Source source;
     private final ScriptOptions options;
+    private final ScriptKind kind;
     private final Phase phase;
     private final boolean hasOnResponse;
     private final Semaphore permits;
@@ -64,6 +93,7 @@ public final class ScriptVersion implements CompileResult, AutoCloseable {
         this.spanName = "script:" + label;
         this.source = source;
         this.options = options;
+        this.kind = first.kind;
         this.phase = first.phase;
         this.hasOnResponse = first.onResponse != null;
         this.permits = new Semaphore(options.poolSize(), true);
@@ -72,10 +102,11 @@ public final class ScriptVersion implements CompileResult, AutoCloseable {
         this.created.set(1);
     }
 
-    static CompileResult create(ScriptEngine engine, Path file, String sha256, Source source, ScriptOptions options) {
+    static CompileResult create(ScriptEngine engine, Path file, String sha256, Source source, ScriptOptions options,
+                                ScriptKind kind) {
         ModuleInstance first;
         try {
-            first = load(engine, source, options);
+            first = load(engine, source, options, kind);
         } catch (LoadFailure f) {
             return f.error(file);
         }
@@ -84,7 +115,8 @@ public final class ScriptVersion implements CompileResult, AutoCloseable {
         return v;
     }
 
-    private static ModuleInstance load(ScriptEngine engine, Source source, ScriptOptions options) throws LoadFailure {
+    private static ModuleInstance load(ScriptEngine engine, Source source, ScriptOptions options, ScriptKind kind)
+            throws LoadFailure {
         Context context;
         try {
             context = engine.newContext();
@@ -93,7 +125,7 @@ public final class ScriptVersion implements CompileResult, AutoCloseable {
         }
         Watchdog.Ticket ticket = engine.watchdog().arm(context, options.initTimeout());
         try {
-            ModuleInstance m = ModuleInstance.load(context, source);
+            ModuleInstance m = ModuleInstance.load(context, source, kind);
             if (!ticket.disarm()) {
                 throw LoadFailure.timeout(options);
             }
@@ -104,7 +136,7 @@ public final class ScriptVersion implements CompileResult, AutoCloseable {
             if (!inTime || e.isCancelled()) {
                 throw LoadFailure.timeout(options);
             }
-            SourceSection at = location(e);
+            SourceSection at = location(e, source);
             throw new LoadFailure(at == null ? 0 : at.getStartLine(),
                     at == null || !at.hasColumns() ? 0 : at.getStartColumn(), e.getMessage(), e,
                     e.isInternalError() ? ScriptResult.Kind.INTERNAL : ScriptResult.Kind.SCRIPT_ERROR);
@@ -140,19 +172,77 @@ public final class ScriptVersion implements CompileResult, AutoCloseable {
      * <p>When the function returns a promise (an {@code async} hook), the result is what it settled to: the
      * engine runs the promise jobs before the call returns, and scripts have no timers or I/O, so a promise
      * still pending then never settles and fails the call ({@link ScriptResult.Kind#SCRIPT_ERROR}), as does a
-     * rejection. Each call is recorded in {@link #stats()}.
+     * rejection. Each call is recorded in {@link #stats()}. On a {@link ScriptKind#MERGE} version this runs
+     * nothing and answers {@link ScriptResult.Kind#INTERNAL} (a caller bug).
      */
     public <T> ScriptResult<T> invoke(Hook hook, Duration timeout, Function<Value, T> convert, Object... args) {
+        if (kind != ScriptKind.FILTER) {
+            return new ScriptResult.Failure<>(ScriptResult.Kind.INTERNAL, this + " is a merge script, not a filter",
+                    null);
+        }
         if (hook == Hook.ON_RESPONSE && !hasOnResponse) {
             return new ScriptResult.Ok<>(null);
         }
+        return run(Entry.of(hook), timeout, convert, args);
+    }
+
+    /** {@link #merge(String[], String[], String, Duration)} with this version's {@link ScriptOptions#timeout()}. */
+    public ScriptResult<String> merge(String[] names, String[] bodies, String ctxJson) {
+        return merge(names, bodies, ctxJson, options.timeout());
+    }
+
+    /**
+     * Runs a merge script's {@code merge(parts, ctx)} and returns the response body it makes, as JSON text.
+     * {@code parts[names[i]]} is {@code JSON.parse(bodies[i])}; a null {@code bodies[i]} (the part failed)
+     * leaves {@code names[i]} out of {@code parts}. {@code ctx} is {@code JSON.parse(ctxJson)}
+     * ({@code {route, requestId, params, query, consumer, errors}}). A returned promise is settled as for
+     * {@link #invoke}. When {@code ctx.errors} is a non-empty array and the result is a plain object (not an
+     * array), {@code result._portico.errors} is set to it (other {@code _portico} members are kept). The
+     * result is {@code JSON.stringify} of that.
+     *
+     * <p>Blocking and bounded like {@link #invoke} (borrow wait, context set-up, then {@code timeout}); never
+     * throws for script faults. Failures: a throw or rejection, an {@code undefined} result or one JSON cannot represent (a
+     * cycle, a BigInt, a function), or a body that is not JSON → {@link ScriptResult.Kind#SCRIPT_ERROR} whose
+     * detail names this version ({@code file@hash}) and the JS error; over {@code timeout} →
+     * {@link ScriptResult.Kind#TIMEOUT} (the context is discarded). On a {@link ScriptKind#FILTER} version:
+     * {@link ScriptResult.Kind#INTERNAL} without running anything. Each call is recorded in {@link #stats()}.
+     * The per-call work is the JSON parsing and stringifying in the context: the wrapper around {@code merge}
+     * is evaluated once per context.
+     *
+     * @param names   the part names, one per body
+     * @param bodies  each part's body as JSON text, or null for a failed part
+     * @param ctxJson the {@code ctx} object as JSON text
+     * @param timeout the call's time budget
+     * @throws IllegalArgumentException when {@code names} and {@code bodies} differ in length (a caller bug)
+     * @throws NullPointerException     when {@code ctxJson} or a name is null (a caller bug)
+     */
+    public ScriptResult<String> merge(String[] names, String[] bodies, String ctxJson, Duration timeout) {
+        if (names.length != bodies.length) {
+            throw new IllegalArgumentException(names.length + " part names for " + bodies.length + " bodies");
+        }
+        Objects.requireNonNull(ctxJson, "ctxJson");
+        if (kind != ScriptKind.MERGE) {
+            return new ScriptResult.Failure<>(ScriptResult.Kind.INTERNAL, this + " is a filter, not a merge script",
+                    null);
+        }
+        Object[] args = new Object[1 + 2 * names.length];
+        args[0] = ctxJson;
+        for (int i = 0; i < names.length; i++) {
+            args[1 + 2 * i] = Objects.requireNonNull(names[i], "names[i]");
+            args[2 + 2 * i] = bodies[i];
+        }
+        return run(Entry.MERGE, timeout, AS_STRING, args);
+    }
+
+    /** Calls {@code entry} in a pooled context and records the call in {@link #stats()}. */
+    private <T> ScriptResult<T> run(Entry entry, Duration timeout, Function<Value, T> convert, Object[] args) {
         long start = System.nanoTime();
-        ScriptResult<T> r = invokeNow(hook, timeout, convert, args);
+        ScriptResult<T> r = invokeNow(entry, timeout, convert, args);
         stats.record(System.nanoTime() - start, r);
         return r;
     }
 
-    private <T> ScriptResult<T> invokeNow(Hook hook, Duration timeout, Function<Value, T> convert, Object[] args) {
+    private <T> ScriptResult<T> invokeNow(Entry hook, Duration timeout, Function<Value, T> convert, Object[] args) {
         if (closed) {
             return new ScriptResult.Failure<>(ScriptResult.Kind.CLOSED, this + " is closed", null);
         }
@@ -169,7 +259,7 @@ public final class ScriptVersion implements CompileResult, AutoCloseable {
             ModuleInstance m = idle.poll();
             if (m == null) {
                 try {
-                    m = load(engine, source, options);
+                    m = load(engine, source, options, kind);
                     created.incrementAndGet();
                 } catch (LoadFailure f) {
                     return new ScriptResult.Failure<>(f.kind, "cannot set up a context for " + this + ": "
@@ -182,12 +272,12 @@ public final class ScriptVersion implements CompileResult, AutoCloseable {
         }
     }
 
-    private <T> ScriptResult<T> call(ModuleInstance m, Hook hook, Duration timeout, Function<Value, T> convert,
+    private <T> ScriptResult<T> call(ModuleInstance m, Entry hook, Duration timeout, Function<Value, T> convert,
                                      Object[] args) {
         boolean keep = false;
         Watchdog.Ticket ticket = engine.watchdog().arm(m.context, timeout);
         try {
-            Value fn = hook == Hook.ON_REQUEST ? m.onRequest : m.onResponse;
+            Value fn = hook.function(m);
             Value returned = fn.execute(args);
             Settled settled = returned.isNull() || !returned.canInvokeMember("then") ? null : settle(returned);
             if (settled != null && !settled.fulfilled) {
@@ -253,7 +343,7 @@ public final class ScriptVersion implements CompileResult, AutoCloseable {
                     return;
                 }
                 try {
-                    ModuleInstance m = load(engine, source, options);
+                    ModuleInstance m = load(engine, source, options, kind);
                     created.incrementAndGet();
                     if (closed || !idle.offer(m)) {
                         m.close();
@@ -271,7 +361,7 @@ public final class ScriptVersion implements CompileResult, AutoCloseable {
         });
     }
 
-    private <T> ScriptResult<T> timeout(Hook hook, Duration budget, Throwable cause) {
+    private <T> ScriptResult<T> timeout(Entry hook, Duration budget, Throwable cause) {
         return new ScriptResult.Failure<>(ScriptResult.Kind.TIMEOUT, this + " " + hookName(hook)
                 + " exceeded its time budget of " + budget.toMillis() + " ms", cause);
     }
@@ -313,7 +403,7 @@ public final class ScriptVersion implements CompileResult, AutoCloseable {
         boolean fulfilled;
         Value value;
 
-        String describe(ScriptVersion v, Hook hook) {
+        String describe(ScriptVersion v, Entry hook) {
             String what = v + " " + hookName(hook) + ": ";
             if (!done) {
                 return what + "returned a promise that never settles (scripts have no timers or I/O to wait for)";
@@ -328,10 +418,10 @@ public final class ScriptVersion implements CompileResult, AutoCloseable {
         }
     }
 
-    private String describe(Hook hook, PolyglotException e) {
+    private String describe(Entry hook, PolyglotException e) {
         StringBuilder sb = new StringBuilder().append(this).append(' ').append(hookName(hook)).append(": ");
         sb.append(e.isHostException() ? e.asHostException().toString() : e.getMessage());
-        SourceSection at = location(e);
+        SourceSection at = location(e, source);
         if (at != null) {
             sb.append(" (").append(file.getFileName()).append(':').append(at.getStartLine());
             if (at.hasColumns()) {
@@ -340,28 +430,41 @@ public final class ScriptVersion implements CompileResult, AutoCloseable {
             sb.append(')');
         }
         for (PolyglotException.StackFrame f : e.getPolyglotStackTrace()) {
-            if (f.isGuestFrame()) {
+            if (f.isGuestFrame() && !fromMergeWrapper(f.getSourceLocation())) {
                 sb.append("\n    at ").append(f);
             }
         }
         return sb.toString();
     }
 
-    private static SourceSection location(PolyglotException e) {
+    /**
+     * Where in the script's own {@code source} {@code e} arose: its location, else the innermost guest frame
+     * in that source (so an error raised by the merge wrapper or a built-in is located at the script's line
+     * that led to it), else null.
+     */
+    private static SourceSection location(PolyglotException e, Source source) {
         SourceSection at = e.getSourceLocation();
-        if (at != null) {
+        if (at != null && in(at, source)) {
             return at;
         }
         for (PolyglotException.StackFrame f : e.getPolyglotStackTrace()) {
-            if (f.isGuestFrame() && f.getSourceLocation() != null) {
+            if (f.isGuestFrame() && f.getSourceLocation() != null && in(f.getSourceLocation(), source)) {
                 return f.getSourceLocation();
             }
         }
         return null;
     }
 
-    private static String hookName(Hook hook) {
-        return hook == Hook.ON_REQUEST ? "onRequest" : "onResponse";
+    private static boolean in(SourceSection at, Source source) {
+        return at.getSource().getName().equals(source.getName());
+    }
+
+    private static boolean fromMergeWrapper(SourceSection at) {
+        return at != null && ModuleInstance.MERGE_WRAPPER_NAME.equals(at.getSource().getName());
+    }
+
+    private static String hookName(Entry hook) {
+        return hook.jsName;
     }
 
     /** The script file this version was compiled from. */
@@ -379,12 +482,17 @@ public final class ScriptVersion implements CompileResult, AutoCloseable {
         return sha256.substring(0, 12);
     }
 
-    /** The phase the default export declares. */
+    /** Whether this is a filter or a merge script. */
+    public ScriptKind kind() {
+        return kind;
+    }
+
+    /** The phase the default export declares; null for a {@link ScriptKind#MERGE} script, which has none. */
     public Phase phase() {
         return phase;
     }
 
-    /** Whether the default export has an {@code onResponse} function. */
+    /** Whether the default export has an {@code onResponse} function (never for a merge script). */
     public boolean hasOnResponse() {
         return hasOnResponse;
     }

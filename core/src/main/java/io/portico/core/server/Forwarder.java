@@ -275,6 +275,18 @@ final class Forwarder {
         }
     }
 
+    /**
+     * The headers every part of an aggregate request carries: the client's headers as the filters left them
+     * (or as received), under the same rules as a forwarded request (hop-by-hop and untrusted forwarding
+     * headers dropped, the gateway's forwarding headers and {@code X-Request-Id} added). The head's method
+     * and target are placeholders.
+     */
+    RequestHead forwardedHeaders(ServerRequest req, HelidonExchange ex, String requestId) {
+        MutableHeaders filtered = ex == null ? null : ex.request().touchedHeaders();
+        return filtered != null ? requestHead(req, filtered, "/", "", requestId)
+                : requestHead(req, req.headers(), "/", "", requestId);
+    }
+
     private static void endAttempt(Span attempt, UpstreamResponse response, UpstreamFailure failure) {
         Tracing.endClient(attempt, response != null ? response.head().status() : 0,
                 failure != null ? failure.kind().name().toLowerCase(Locale.ROOT) : null);

@@ -18,6 +18,8 @@ import io.helidon.webserver.http1.Http1ConnectionProvider;
 import io.helidon.webserver.spi.ServerConnection;
 import io.helidon.webserver.spi.ServerConnectionSelector;
 
+import io.portico.core.aggregate.CancelSignal;
+
 import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.List;
@@ -32,6 +34,10 @@ import java.util.function.Supplier;
  * with a 400 {@link RequestException}, which the request path turns into a problem response and a closed
  * connection. Reads of request-body bytes are limited by {@link ClientDeadlines}. Registered as the
  * listener's only connection selector.
+ *
+ * <p>{@link #clientGone()} lets the request being handled learn that its client closed the connection while
+ * the handler waits on something else (an aggregation): the connection's next read is made early, on
+ * another thread, and handed to the connection when it reads next, so no byte is lost or reordered.
  */
 final class FramingGuardSelector implements ServerConnectionSelector {
     private final ServerConnectionSelector http1;
@@ -55,6 +61,16 @@ final class FramingGuardSelector implements ServerConnectionSelector {
     @Override
     public Set<String> supportedApplicationProtocols() {
         return http1.supportedApplicationProtocols();
+    }
+
+    /**
+     * A signal that fires when the client of the request handled on this thread closes its connection (or
+     * the connection fails); {@link CancelSignal#NEVER} outside a guarded connection's thread. Helidon's
+     * HTTP/1 handler runs on its connection's own thread, which is how the connection is found.
+     */
+    static CancelSignal clientGone() {
+        GuardedSupplier s = GuardedSupplier.CURRENT.get();
+        return s == null ? CancelSignal.NEVER : s::whenClosed;
     }
 
     @Override
@@ -135,6 +151,8 @@ final class FramingGuardSelector implements ServerConnectionSelector {
 
     /** Socket bytes through the guard; the bytes Helidon already buffered (if any) come first. */
     private static final class GuardedSupplier implements Supplier<byte[]> {
+        static final ThreadLocal<GuardedSupplier> CURRENT = new ThreadLocal<>();
+
         private final ConnectionContext ctx;
         private final DataReader original;
         private final HelidonSocket socket;
@@ -142,6 +160,8 @@ final class FramingGuardSelector implements ServerConnectionSelector {
         private final FramingGuard guard = new FramingGuard();
         private boolean drainedOriginal;
         private RequestException pending;
+        /** The next read, made early by {@link #whenClosed}; taken by the connection's next {@link #read()}. */
+        private java.util.concurrent.CompletableFuture<byte[]> ahead;
 
         GuardedSupplier(ConnectionContext ctx, ClientDeadlines deadlines) {
             this.ctx = ctx;
@@ -158,6 +178,7 @@ final class FramingGuardSelector implements ServerConnectionSelector {
             byte[] data;
             if (!drainedOriginal) {
                 drainedOriginal = true;
+                CURRENT.set(this); // the connection's own thread: the handler runs here too
                 int buffered = original.available();
                 data = buffered > 0 ? original.readBytes(buffered) : read();
             } else {
@@ -183,7 +204,53 @@ final class FramingGuardSelector implements ServerConnectionSelector {
             return Arrays.copyOf(data, ok);
         }
 
+        /**
+         * Runs {@code action} once when the client closes the connection (the early read sees the end of
+         * the stream or fails), until the registration is closed. Connection thread only.
+         */
+        CancelSignal.Registration whenClosed(Runnable action) {
+            var live = new java.util.concurrent.atomic.AtomicBoolean(true);
+            var f = ahead;
+            if (f == null) {
+                var started = new java.util.concurrent.CompletableFuture<byte[]>();
+                Thread.ofVirtual().name("portico-client-watch").start(() -> {
+                    try {
+                        started.complete(socket.get());
+                    } catch (Throwable t) {
+                        started.completeExceptionally(t);
+                    }
+                });
+                ahead = started;
+                f = started;
+            }
+            f.whenComplete((data, failure) -> {
+                if ((data == null || failure != null) && live.getAndSet(false)) {
+                    action.run();
+                }
+            });
+            return () -> live.set(false);
+        }
+
         private byte[] read() {
+            var early = ahead;
+            if (early != null) {
+                ahead = null;
+                try {
+                    return early.get();
+                } catch (InterruptedException e) {
+                    // as an interrupted socket read would: the server stops, or drains an idle connection
+                    Thread.currentThread().interrupt();
+                    socket.close();
+                    throw new ServerConnectionException("Failed to get data from socket",
+                            new UncheckedIOException(new java.nio.channels.ClosedByInterruptException()));
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (e.getCause() instanceof UncheckedIOException io) {
+                        throw new ServerConnectionException("Failed to get data from socket", io);
+                    }
+                    throw e.getCause() instanceof RuntimeException re ? re
+                            : new ServerConnectionException("Failed to get data from socket", e.getCause());
+                }
+            }
             boolean inBody = guard.inBody();
             if (inBody) {
                 deadlines.bodyReadStarted(ctx);

@@ -6,6 +6,7 @@ import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.portico.core.aggregate.Aggregator;
 import io.portico.core.chain.ChainExecutor;
 import io.portico.core.chain.FilterChain;
 import io.portico.core.route.BadPathException;
@@ -27,7 +28,8 @@ import java.util.logging.Logger;
  * The request path, in order: edge checks → path normalization → route → the route's filter chain
  * ({@code onRequest}, only when it has one) → upstream target (the upstream's balancer, given a lazy
  * {@link HelidonPickContext}) → forward ({@code onResponse} before relaying) → {@code onComplete}. A route
- * without a chain allocates nothing for filters.
+ * without a chain allocates nothing for filters. An aggregate route replaces the target pick and forward
+ * with {@link Aggregation} (the chain runs once, before the fan-out).
  *
  * <p>Runs on the connection's virtual thread and blocks freely. It reads the current {@link Snapshot}
  * once per request, so a request finishes on the configuration it started with. Every answer the gateway
@@ -42,6 +44,7 @@ final class GatewayHandler implements Handler {
     private final Supplier<Snapshot> snapshot;
     private final EdgeChecks edge;
     private final Forwarder forwarder;
+    private final Aggregation aggregation;
     private final Forwarding forwarding;
     private final long maxBodySize;
     private final Telemetry telemetry;
@@ -54,6 +57,7 @@ final class GatewayHandler implements Handler {
         this.snapshot = snapshot;
         this.edge = edge;
         this.forwarder = forwarder;
+        this.aggregation = new Aggregation(forwarder);
         this.forwarding = forwarding;
         this.maxBodySize = maxBodySize;
     }
@@ -141,15 +145,20 @@ final class GatewayHandler implements Handler {
                         match.route().config().match().path());
             }
             FilterChain chain = current.chain(match.route().config().id());
+            Aggregator aggregator = current.aggregate(match.route().config().id());
             if (chain == null) {
-                pickAndForward(req, res, current, match, requestId, null, null, trace);
+                if (aggregator != null) {
+                    aggregation.serve(req, res, current, match, requestId, null, null, trace, aggregator);
+                } else {
+                    pickAndForward(req, res, current, match, requestId, null, null, trace);
+                }
                 return;
             }
             if (!current.admission().enter()) {
                 continue; // replaced and its plugins released just now: route on the current snapshot
             }
             try {
-                filtered(req, res, current, match, path, requestId, chain, trace);
+                filtered(req, res, current, match, path, requestId, chain, trace, aggregator);
             } finally {
                 current.admission().exit();
             }
@@ -163,7 +172,7 @@ final class GatewayHandler implements Handler {
      * also when the client went away or the upstream failed.
      */
     private void filtered(ServerRequest req, ServerResponse res, Snapshot current, RouteMatch match, String path,
-                          String requestId, FilterChain chain, RequestTrace trace) {
+                          String requestId, FilterChain chain, RequestTrace trace, Aggregator aggregator) {
         HelidonExchange ex = new HelidonExchange(req, match, path, requestId, forwarding, maxBodySize,
                 current.upstreams());
         RequestProgress.consumer(() -> ex.consumer().map(c -> c.id()).orElse(null));
@@ -174,7 +183,11 @@ final class GatewayHandler implements Handler {
                 Responses.answer(req, res, ex.responseView());
                 return;
             }
-            pickAndForward(req, res, current, match, requestId, chain, ex, trace);
+            if (aggregator != null) {
+                aggregation.serve(req, res, current, match, requestId, chain, ex, trace, aggregator);
+            } else {
+                pickAndForward(req, res, current, match, requestId, chain, ex, trace);
+            }
         } catch (ClientBodyException e) {
             Responses.problem(req, res, forwarder.clientBodyProblem(e).withInstance(requestId), true);
         } finally {

@@ -1,5 +1,6 @@
 package io.portico.core.telemetry;
 
+import io.portico.core.aggregate.PartObserver;
 import io.portico.core.chain.FilterChain;
 import io.portico.core.chain.FilterEntry;
 import io.portico.core.chain.FilterStats;
@@ -49,6 +50,7 @@ import java.util.function.Supplier;
  * <p>Recorded on the request path, pre-bound: {@code portico_requests_total{route,method,status_class}},
  * {@code portico_request_duration_seconds{route}}, {@code portico_upstream_request_duration_seconds{upstream,target}},
  * {@code portico_upstream_errors_total{upstream,target,kind}}, {@code portico_retries_total{upstream}},
+ * {@code portico_aggregate_parts_total{route,part,outcome}}, {@code portico_aggregate_part_duration_seconds{route,part}},
  * {@code portico_requests_in_flight}, {@code portico_access_log_dropped_total},
  * {@code portico_config_reloads_total{result}}. A route's data points are looked up once per request by route id
  * (one hash lookup, no string building); a target's by identity.
@@ -57,7 +59,7 @@ import java.util.function.Supplier;
  * stats and plugin-reported counters/timers (of the configuration in effect), per-script stats, loaded plugins;
  * plus the JVM's own metrics. See {@code docs/observability.md}.
  */
-public final class GatewayMetrics implements RequestObserver {
+public final class GatewayMetrics implements RequestObserver, PartObserver {
     /** The {@code Content-Type} of {@link #scrape()}. */
     public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
     /** The route label of filters shared by every route ({@code filters:} at the top level). */
@@ -80,6 +82,11 @@ public final class GatewayMetrics implements RequestObserver {
     private final RouteSeries noRoute;
     private final Map<Target, TargetSeries> targets = new ConcurrentHashMap<>();
     private final Map<String, CounterDataPoint> retriesByUpstream = new ConcurrentHashMap<>();
+    private final Counter aggregateParts;
+    private final Histogram aggregatePartDuration;
+    /** Aggregate part data points by route, part and outcome (joined with NUL). */
+    private final Map<String, CounterDataPoint> partCounts = new ConcurrentHashMap<>();
+    private final Map<String, DistributionDataPoint> partDurations = new ConcurrentHashMap<>();
 
     private volatile Supplier<Snapshot> snapshot = () -> null;
     private volatile Supplier<List<ScriptSlot>> scripts = List::of;
@@ -110,6 +117,13 @@ public final class GatewayMetrics implements RequestObserver {
                 .labelNames("result").withoutExemplars().register(registry);
         reloadsOk = reloads.labelValues("ok");
         reloadsFailed = reloads.labelValues("failed");
+        aggregateParts = Counter.builder().name("portico_aggregate_parts")
+                .help("Aggregate route parts finished, by route id, part and outcome (ok, or the failure class).")
+                .labelNames("route", "part", "outcome").withoutExemplars().register(registry);
+        aggregatePartDuration = Histogram.builder().name("portico_aggregate_part_duration_seconds")
+                .help("Time from a part's start (after its dependencies) to its end, by route id and part.")
+                .labelNames("route", "part").classicOnly().classicUpperBounds(REQUEST_BUCKETS).withoutExemplars()
+                .register(registry);
         noRoute = new RouteSeries(LabelValues.NO_ROUTE);
         registry.register(new StateCollector());
         JvmMetrics.builder().register(registry);
@@ -176,6 +190,21 @@ public final class GatewayMetrics implements RequestObserver {
         if (r.retries() > 0 && r.upstream() != null) {
             retriesByUpstream.computeIfAbsent(r.upstream(), retries::labelValues).inc(r.retries());
         }
+    }
+
+    @Override
+    public void part(String route, String part, String outcome, long nanos) {
+        String key = route + '\0' + part;
+        CounterDataPoint c = partCounts.get(key + '\0' + outcome);
+        if (c == null) {
+            c = partCounts.computeIfAbsent(key + '\0' + outcome, k -> aggregateParts.labelValues(route, part, outcome));
+        }
+        c.inc();
+        DistributionDataPoint d = partDurations.get(key);
+        if (d == null) {
+            d = partDurations.computeIfAbsent(key, k -> aggregatePartDuration.labelValues(route, part));
+        }
+        d.observe(nanos / 1e9);
     }
 
     /** One upstream attempt (called by {@link RequestProgress#attempt}). */

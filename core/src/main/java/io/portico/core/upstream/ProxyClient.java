@@ -17,7 +17,8 @@ import java.time.Duration;
  * Each outcome is reported to the target's {@link TargetHealth} (passive health) and its
  * {@link CircuitBreaker}, if any: an {@link UpstreamFailure} or a 502/503/504 head is a failure, any other
  * head a success. A target whose circuit refuses the request gets nothing: {@code send} throws
- * {@link UpstreamFailure.Kind#CIRCUIT_OPEN} at once.
+ * {@link UpstreamFailure.Kind#CIRCUIT_OPEN} at once. A caller may cancel a request by interrupting its (virtual)
+ * thread: the JDK closes the socket, {@code send} throws, and the target gets no verdict.
  * Thread-safe and stateless apart from the target's in-flight count ({@link Target#inFlight()}), which
  * {@code send} raises and which falls again when the returned response is closed or when {@code send}
  * throws, whatever it throws.
@@ -73,6 +74,9 @@ public final class ProxyClient {
             }
             return response;
         } catch (UpstreamFailure e) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw e; // the caller cancelled the request (interrupt closed the socket): no verdict on the target
+            }
             target.health().requestFailed(reason(e));
             reported = true;
             if (breaker != null) {

@@ -32,6 +32,21 @@ public final class RequestHead {
         return this;
     }
 
+    /** Number of header fields. */
+    public int size() {
+        return fields.size() / 2;
+    }
+
+    /** The name of field {@code i}, as added. */
+    public String name(int i) {
+        return fields.get(2 * i);
+    }
+
+    /** The value of field {@code i}. */
+    public String value(int i) {
+        return fields.get(2 * i + 1);
+    }
+
     public String method() {
         return method;
     }

@@ -279,7 +279,7 @@ class ConfigErrorsTest {
                   - just-a-string
                 """)).containsExactly(
                 err(3, "routes[0].id", "missing required key 'id'"),
-                err(3, "routes[0].upstream", "missing required key 'upstream'"),
+                err(3, "routes[0].upstream", "missing required key 'upstream' (or 'aggregate')"),
                 err(4, "routes[1].id", "expected a route id of letters, digits, '_', '.' and '-' (starting with a"
                         + " letter or digit), got 'bad id'"),
                 err(6, "routes[1].match.path", "missing required key 'path'"),
@@ -295,14 +295,15 @@ class ConfigErrorsTest {
     }
 
     @Test
-    void aggregateRoutesAreNotSupportedYet() {
+    void aRouteHasEitherUpstreamOrAggregate() {
         assertThat(only(UPSTREAM + """
                 routes:
                   - id: dashboard
                     match: { path: "/api/dashboard/{userId}" }
+                    upstream: orders
                     aggregate:
-                      merge: namespace
-                """)).isEqualTo(err(5, "routes[0].aggregate", "aggregate routes are not supported by this version yet"));
+                      parts: [ { name: o, upstream: orders, path: /o } ]
+                """)).isEqualTo(err(6, "routes[0].aggregate", "a route has either 'upstream' or 'aggregate', not both"));
     }
 
     @ParameterizedTest

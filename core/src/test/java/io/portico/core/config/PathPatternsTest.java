@@ -25,6 +25,13 @@ class PathPatternsTest {
     }
 
     @Test
+    void paramsAreListedInOrder() {
+        assertThat(PathPatterns.params("/a/{id}/b/{other_1}/**")).containsExactly("id", "other_1");
+        assertThat(PathPatterns.params("/a/**")).isEmpty();
+        assertThat(PathPatterns.params("/")).isEmpty();
+    }
+
+    @Test
     void literalPrefixes() {
         assertThat(PathPatterns.check("/api/orders/**").literals()).containsExactly("api", "orders");
         assertThat(PathPatterns.check("/api/{id}/x").literals()).containsExactly("api");

@@ -30,6 +30,14 @@ class TypesDeclarationTest {
 
     /** What {@code ModuleInstance} reads from the default export (not a binding object, so listed here). */
     static final List<String> FILTER_MEMBERS = List.of("phase", "onRequest", "onResponse");
+    /** What {@code ModuleInstance} reads from a merge script's default export. */
+    static final List<String> MERGE_MEMBERS = List.of("merge");
+    /**
+     * The {@code ctx} of {@link ScriptVersion#merge} and the entries of its {@code errors}: JSON the gateway's
+     * aggregate routes build (see {@code ScriptVersion.merge}), not binding objects, so listed here.
+     */
+    static final List<String> MERGE_CONTEXT_MEMBERS = List.of("route", "requestId", "params", "query", "consumer", "errors");
+    static final List<String> MERGE_ERROR_MEMBERS = List.of("part", "status", "title");
 
     static final String PROBE = """
             export default {
@@ -70,6 +78,9 @@ class TypesDeclarationTest {
         Map<String, Set<String>> declared = declaredMembers(Files.readString(DTS));
         Map<String, Set<String>> bound = boundMembers();
         bound.put("PorticoFilter", new TreeSet<>(FILTER_MEMBERS));
+        bound.put("MergeScript", new TreeSet<>(MERGE_MEMBERS));
+        bound.put("MergeContext", new TreeSet<>(MERGE_CONTEXT_MEMBERS));
+        bound.put("MergeError", new TreeSet<>(MERGE_ERROR_MEMBERS));
 
         assertThat(declared.keySet()).as("interfaces in portico.d.ts").isEqualTo(bound.keySet());
         for (String type : bound.keySet()) {

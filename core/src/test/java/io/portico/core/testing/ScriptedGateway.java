@@ -76,7 +76,7 @@ public final class ScriptedGateway implements AutoCloseable {
         ConfigLoader loader = new ConfigLoader(registry, System::getenv);
         try {
             GatewayConfig cfg = loader.load(conf);
-            Gateway gateway = Gateway.start(cfg, registry);
+            Gateway gateway = Gateway.start(cfg, registry, null, library::resolveMerge);
             gateway.watchConfig(conf, loader);
             library.watch(() -> gateway.reloadNow(true));
             return new ScriptedGateway(dir, library, gateway, List.of(a, b));
