@@ -140,8 +140,14 @@ def summary(a):
     out += ["", "Per-round calls/s @c50:"]
     for s, d in stats.items():
         out.append(f"- {s}: " + ", ".join(n0(v) for v in d["cps"]))
-    out += ["", "other = cores busy with anything but Portico, the origin nginx and wrk during the runs (noise; "
-            "above ~0.1 something else was using the machine)."]
+    idle = os.path.join(os.path.dirname(path), "idle.txt")
+    if os.path.exists(idle):
+        v = [int(t) / int(hz) for _, t, hz in (l.split() for l in open(idle) if l.strip())]
+        out += ["", f"Machine without load (1 s before each round, all CPU but Portico's and the origin's): "
+                    f"{med(v):.2f} cores median ({min(v):.2f}–{max(v):.2f})."]
+    out += ["", "other = cores busy with anything but Portico, the origin nginx and wrk during the runs (noise, "
+            "but under load it also holds loopback softirq work and /proc accounting slack, several tenths of a core; "
+            "compare with the idle figure above)."]
     text = "\n".join(out) + "\n"
     open(md, "w").write(text)
     sys.stdout.write(text)

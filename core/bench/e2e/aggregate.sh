@@ -24,7 +24,7 @@ for tool in wrk nginx curl python3 ss; do command -v $tool > /dev/null || { echo
 for p in $PORT $ORIGIN_PORT; do
   [ -z "$(ss -ltnH "sport = :$p")" ] || { echo "error: port $p is in use" >&2; exit 2; }
 done
-rm -rf "$W"; mkdir -p "$W/raw" "$W/nginx"
+rm -rf "$W/raw" "$W/results.csv" "$W/summary.md" "$W/idle.txt"; mkdir -p "$W/raw" "$W/nginx"
 
 # the origin: three small JSON answers; X-Flow is echoed so the sequential script can pair answers with its
 # logical clients (aggregate-seq.lua)
@@ -143,6 +143,9 @@ done
 r=1
 while [ $r -le "$ROUNDS" ]; do
   echo "  round $r/$ROUNDS"
+  # 1 s without load: what the rest of the machine (other people's builds) uses, apart from Portico and nginx
+  p0=$(ticks $PORTICO_PIDS $ORIGIN_PIDS); b0=$(busy); sleep 1; p1=$(ticks $PORTICO_PIDS $ORIGIN_PIDS); b1=$(busy)
+  echo "$r $(( b1 - b0 - p1 + p0 )) $HZ" >> "$W/idle.txt"
   for s in $SCENARIOS; do
     run $s $r thr 50 "$DURATION"
     run $s $r lat 1 "$LAT_DURATION"
