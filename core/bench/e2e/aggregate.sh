@@ -95,7 +95,7 @@ done
 # the processes measured: whoever listens on the port (the JVM, not the launcher script; nginx master+worker)
 listeners() { ss -ltnpH "sport = :$1" | grep -o 'pid=[0-9]*' | cut -d= -f2 | sort -un | paste -sd' '; }
 PORTICO_PIDS=$(listeners $PORT); ORIGIN_PIDS=$(listeners $ORIGIN_PORT)
-[ -n "$PORTICO_PIDS" ] && [ -n "$ORIGIN_PIDS" ] || { echo "error: no listener on :$PORT or :$ORIGIN_PORT" >&2; exit 1; }
+if [ -z "$PORTICO_PIDS" ] || [ -z "$ORIGIN_PIDS" ]; then echo "error: no listener on :$PORT or :$ORIGIN_PORT" >&2; exit 1; fi
 
 # sanity: each plain route and the aggregate answer 200 with the expected JSON
 check() { # PATH EXPECTED_JSON
@@ -137,7 +137,7 @@ echo "# aggregate.sh $(date -Is) on $(hostname), $(nproc) CPUs, load avg $(cut -
 echo "# portico pids $PORTICO_PIDS, origin nginx pids $ORIGIN_PIDS; scenarios $SCENARIOS; $ROUNDS rounds of ${DURATION}s @c50 + ${LAT_DURATION}s @c1; results in $W"
 # warm-up: the JIT needs ~20-30 s of load on this box
 for s in $SCENARIOS; do
-  if [ $s = seq ]; then wrk -t1 -c50 -d"$WARMUP"s -s "$LUA" "$SEQ_URL" > "$W/raw/warmup.$s.txt" 2>&1
+  if [ "$s" = seq ]; then wrk -t1 -c50 -d"$WARMUP"s -s "$LUA" "$SEQ_URL" > "$W/raw/warmup.$s.txt" 2>&1
   else wrk -t1 -c50 -d"$WARMUP"s "$AGG_URL" > "$W/raw/warmup.$s.txt" 2>&1; fi
 done
 r=1
