@@ -145,9 +145,8 @@ def summary(a):
         v = [int(t) / int(hz) for _, t, hz in (l.split() for l in open(idle) if l.strip())]
         out += ["", f"Machine without load (1 s before each round, all CPU but Portico's and the origin's): "
                     f"{med(v):.2f} cores median ({min(v):.2f}–{max(v):.2f})."]
-    out += ["", "other = cores busy with anything but Portico, the origin nginx and wrk during the runs (noise, "
-            "but under load it also holds loopback softirq work and /proc accounting slack, several tenths of a core; "
-            "compare with the idle figure above)."]
+    out += ["", "other = cores busy with anything but Portico, the origin nginx and wrk during the runs (noise from "
+            "other work; ../shared/bench/README.md: discard runs above ~0.1)."]
     text = "\n".join(out) + "\n"
     open(md, "w").write(text)
     sys.stdout.write(text)
