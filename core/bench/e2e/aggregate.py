@@ -10,7 +10,9 @@
 
 A "logical call" is what a client wants: the dashboard's three answers. Scenario agg: one request per
 logical call, latency from wrk's distribution. Scenario seq: three sequential requests per logical call,
-latency from the cycle timings of aggregate-seq.lua, calls/s = wrk's req/s / 3.
+latency from the cycle timings of aggregate-seq.lua with wrk's own coordinated-omission correction applied
+(wrk corrects every distribution it prints, so uncorrected cycles would not compare), calls/s = wrk's
+req/s / 3.
 """
 import csv, json, os, re, statistics, sys
 
@@ -38,6 +40,20 @@ def pct(sorted_vals, p):  # nearest rank
     return sorted_vals[k]
 
 
+def wrk_corrected(lat, expected):
+    """wrk's stats_correct (src/stats.c) on a list of samples: each sample n >= 2*expected (expected = the
+    mean interval between one connection's calls) adds n-expected, n-2*expected, ... while above expected,
+    standing for the calls a stalled closed-loop client could not send. Sorted."""
+    out = list(lat)
+    for n in lat:
+        if n >= 2 * expected:
+            m = n - expected
+            while m > expected:
+                out.append(m)
+                m -= expected
+    return sorted(out)
+
+
 def row(a):
     (path, scen, rnd, kind, conns, wrk_out, cycles, times, pt, ot, bt, hz, t0, t1) = a
     hz, wall = float(hz), float(t1) - float(t0)
@@ -59,10 +75,12 @@ def row(a):
     # wall_s is measured around wrk (process start to exit); wrk's own duration is what req/s are per
     dur = reqs / float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1)) if reqs else wall
     if scen == "seq":
-        lat = sorted(float(x) for x in open(cycles) if x[:1].isdigit())
+        raw = [float(x) for x in open(cycles) if x[:1].isdigit()]
         bad = sum(int(m) for m in re.findall(r"bad=(\d+)", open(cycles).read()))
         calls = reqs / 3
-        lp50, lp99, timed = pct(lat, 50), pct(lat, 99), len(lat)
+        # the same coordinated-omission correction wrk applies to its own latencies (the agg column)
+        lat = wrk_corrected(raw, dur * 1e6 / (len(raw) / int(conns))) if raw else []
+        lp50, lp99, timed = pct(lat, 50), pct(lat, 99), len(raw)
         non2xx = max(non2xx, bad)
     else:
         calls, lp50, lp99, timed = reqs, us(p50.group(1)), us(p99.group(1)), ""

@@ -20,8 +20,8 @@ import java.util.logging.Logger;
  *   <li>at the route's deadline every running part is interrupted and fails with 504, and parts not started
  *       fail too;</li>
  *   <li>when a required part fails, the others are interrupted: the answer is already decided;</li>
- *   <li>when the client goes away ({@link CancelSignal}) every running part is interrupted and the run
- *       returns null.</li>
+ *   <li>when the client goes away ({@link CancelSignal}, watched once the fan-out has run for
+ *       {@link #WATCH_AFTER_NANOS}) every running part is interrupted and the run returns null.</li>
  * </ul>
  * No part thread outlives {@link #run}: all are interrupted on the way out (outcomes a part reports after
  * its deadline are ignored). Blocking; one instance per request, used by the calling thread only.
@@ -30,6 +30,11 @@ final class FanOut {
     private static final Logger LOG = Logger.getLogger(FanOut.class.getName());
     private static final int GONE = -1;
     private static final int TICK = -2;
+    /**
+     * How long a fan-out runs before the client connection is watched for a disconnect. Watching costs a
+     * virtual thread and an early read per request; a fan-out that ends sooner has nothing worth cancelling.
+     */
+    static final long WATCH_AFTER_NANOS = 20_000_000L;
 
     private final List<PartPlan> plans;
     private final AggregateRequest req;
@@ -60,10 +65,15 @@ final class FanOut {
      *         part failed first), or null when the client went away
      */
     PartOutcome[] run(long routeDeadline) {
-        try (CancelSignal.Registration ignored = req.cancel().whenCancelled(() -> done.add(GONE))) {
+        long watchAt = System.nanoTime() + WATCH_AFTER_NANOS;
+        CancelSignal.Registration watch = null;
+        try {
             startReady();
             while (!finished()) {
-                Integer i = next(routeDeadline);
+                if (watch == null && System.nanoTime() - watchAt >= 0) {
+                    watch = req.cancel().whenCancelled(() -> done.add(GONE));
+                }
+                Integer i = next(routeDeadline, watch == null ? watchAt : 0);
                 if (i == GONE) {
                     return null;
                 }
@@ -82,6 +92,9 @@ final class FanOut {
             Thread.currentThread().interrupt();
             return null;
         } finally {
+            if (watch != null) {
+                watch.close();
+            }
             for (Thread t : threads) {
                 if (t != null) {
                     t.interrupt();
@@ -90,13 +103,19 @@ final class FanOut {
         }
     }
 
-    /** The next finished part's index, {@link #TICK} when a deadline passed first, {@link #GONE}. */
-    private Integer next(long routeDeadline) throws InterruptedException {
+    /**
+     * The next finished part's index, {@link #TICK} when a deadline (or {@code watchAt}, when not 0) passed
+     * first, {@link #GONE}.
+     */
+    private Integer next(long routeDeadline, long watchAt) throws InterruptedException {
         long wake = routeDeadline;
         for (int i = 0; i < threads.length; i++) {
             if (threads[i] != null && (wake == 0 || deadlines[i] - wake < 0)) {
                 wake = deadlines[i];
             }
+        }
+        if (watchAt != 0 && (wake == 0 || watchAt - wake < 0)) {
+            wake = watchAt;
         }
         if (wake == 0) {
             return done.take();

@@ -303,6 +303,7 @@ class AggregationTest {
 
     @Test
     void pipelinedRequestsAfterAnAggregateAreAnsweredInOrder() throws Exception {
+        users.responder(json(100, "{}")); // long enough for the client connection to be watched
         start(THREE_PARTS);
         try (Socket client = new Socket(InetAddress.getLoopbackAddress(), gw.port())) {
             client.setSoTimeout(5000);
@@ -319,6 +320,7 @@ class AggregationTest {
 
     @Test
     void theGatewayStopsPromptlyWithAKeptAliveConnectionAfterAnAggregate() throws Exception {
+        users.responder(json(100, "{}")); // long enough for the client connection to be watched
         start(THREE_PARTS);
         assertThat(gw.get("/api/dashboard/u1").statusCode()).isEqualTo(200); // the connection stays open, idle
         long t0 = System.nanoTime();
