@@ -39,9 +39,9 @@ final class DeepMerge implements Merger {
             root = PartCall.JSON.createObjectNode(); // every part optional, and every one failed
         }
         if (root instanceof ObjectNode o) {
-            o.remove(Portico.KEY);
+            o.remove(PorticoSection.KEY);
             if (!conflicts.isEmpty()) {
-                ArrayNode list = Portico.section(o).putArray("conflicts");
+                ArrayNode list = PorticoSection.section(o).putArray("conflicts");
                 for (Map.Entry<String, String> c : conflicts.entrySet()) {
                     ObjectNode entry = list.addObject().put("path", c.getKey());
                     ArrayNode parts = entry.putArray("parts");
@@ -51,9 +51,9 @@ final class DeepMerge implements Merger {
                     entry.put("winner", c.getValue());
                 }
             }
-            Portico.errors(o, errors);
+            PorticoSection.errors(o, errors);
         }
-        return Portico.merged(root, !errors.isEmpty());
+        return PorticoSection.merged(root, !errors.isEmpty());
     }
 
     /** {@code into} with {@code from} merged in; returns the node that now stands at {@code path}. */

@@ -19,7 +19,7 @@ final class NamespaceMerge implements Merger {
                 root.set(p.name(), ok.body());
             }
         }
-        Portico.errors(root, errors);
-        return Portico.merged(root, !errors.isEmpty());
+        PorticoSection.errors(root, errors);
+        return PorticoSection.merged(root, !errors.isEmpty());
     }
 }

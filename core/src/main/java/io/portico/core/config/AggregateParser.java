@@ -14,10 +14,6 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 import io.portico.core.config.AggregateConfig.Merge;
-import io.portico.core.config.Template.Kind;
-import io.portico.core.config.Template.Piece;
-import io.portico.core.config.Template.Ref;
-import io.portico.core.config.Template.Text;
 import io.portico.core.script.ScriptLibrary;
 
 import org.yaml.snakeyaml.nodes.MappingNode;
@@ -44,13 +40,13 @@ final class AggregateParser {
     private static final Set<String> GATEWAY_HEADERS = Set.of("host", "content-length", "transfer-encoding",
             "connection");
     private static final String MERGE_FORMS = "namespace, deep-merge or { script: file.js }";
-    /** RFC 3986 characters of a request target other than '%' (checked as %XX) and '#'. */
-    private static final String PATH_CHARS = "-._~!$&'()*+,;=:@/?[]";
 
     private final YamlNodes y;
+    private final TemplateParser templates;
 
     AggregateParser(YamlNodes y) {
         this.y = y;
+        this.templates = new TemplateParser(y);
     }
 
     /** A part as read, before the checks that need every part of the route. */
@@ -78,11 +74,6 @@ final class AggregateParser {
         }
     }
 
-    /** What a template's references may read. */
-    private record Scope(String pattern, List<String> params, Map<String, Draft> parts, Draft self,
-                         Set<String> deps) {
-    }
-
     /**
      * The aggregate section of one route. Parts that cannot be read at all (not a mapping) are left out;
      * other problems are recorded and the offending value takes a neutral default, so the result is only
@@ -104,7 +95,8 @@ final class AggregateParser {
         List<String> params = pattern.isEmpty() ? null : PathPatterns.params(pattern);
         List<PartConfig> parts = new ArrayList<>();
         for (Draft d : drafts) {
-            Scope scope = new Scope(pattern, params, byName, d, dependencies(d, byName));
+            var scope = new TemplateParser.Scope(pattern, params, byName.keySet(), d.name, d.shownName(),
+                    dependencies(d, byName));
             parts.add(part(d, scope));
         }
         return new AggregateConfig(merge, parts);
@@ -379,188 +371,11 @@ final class AggregateParser {
         return out;
     }
 
-    private PartConfig part(Draft d, Scope scope) {
-        Template path = d.path == null ? new Template("", List.of()) : pathTemplate(d.path, scope);
+    private PartConfig part(Draft d, TemplateParser.Scope scope) {
+        Template path = d.path == null ? new Template("", List.of()) : templates.path(d.path, scope);
         Map<String, Template> headers = new LinkedHashMap<>();
-        d.headers.forEach((name, value) -> headers.put(name, headerTemplate(value, scope)));
+        d.headers.forEach((name, value) -> headers.put(name, templates.header(value, scope)));
         return new PartConfig(d.name == null ? "" : d.name, d.upstream, path, d.method, headers, d.timeout,
                 d.optional, d.after, d.extract, YamlNodes.line(d.f.node()));
-    }
-
-    // ---- templates ----------------------------------------------------------------------------------
-
-    private Template pathTemplate(Scalar s, Scope scope) {
-        if (!s.text().startsWith("/")) {
-            y.invalid(s, "a path starting with '/', like /users/{userId}");
-            return new Template(s.text(), List.of());
-        }
-        if (s.text().indexOf('#') >= 0) {
-            y.invalid(s, "a path without '#' (a fragment is never sent)");
-            return new Template(s.text(), List.of());
-        }
-        Template t = template(s, scope);
-        for (Piece p : t.pieces()) {
-            if (p instanceof Text text && !checkPathText(s, text.text())) {
-                break;
-            }
-        }
-        return t;
-    }
-
-    private boolean checkPathText(Scalar s, String text) {
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c == '%') {
-                if (i + 2 >= text.length() || !isHex(text.charAt(i + 1)) || !isHex(text.charAt(i + 2))) {
-                    y.invalid(s, "'%' only as the start of a %XX escape (two hex digits) in the path");
-                    return false;
-                }
-            } else if (!(c < 0x80 && (Character.isLetterOrDigit(c) || PATH_CHARS.indexOf(c) >= 0))) {
-                y.invalid(s, "a path of letters, digits, " + PATH_CHARS + " and %XX escapes outside {references}");
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean isHex(char c) {
-        return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
-    }
-
-    private Template headerTemplate(Scalar s, Scope scope) {
-        Template t = template(s, scope);
-        boolean bad = t.pieces().stream().anyMatch(p -> p instanceof Text text
-                && text.text().chars().anyMatch(c -> c == '\r' || c == '\n' || c == 0));
-        if (bad) {
-            y.invalid(s, "a header value without CR, LF or NUL");
-        }
-        return t;
-    }
-
-    /**
-     * Splits {@code s} into texts and references, checking each reference against {@code scope}. On a brace
-     * or reference problem it is recorded and the template is returned without pieces.
-     */
-    private Template template(Scalar s, Scope scope) {
-        String src = s.text();
-        List<Piece> pieces = new ArrayList<>();
-        StringBuilder text = new StringBuilder();
-        int i = 0;
-        while (i < src.length()) {
-            char c = src.charAt(i);
-            if (c == '}') {
-                return broken(s, "an unbalanced '}'");
-            }
-            if (c != '{') {
-                text.append(c);
-                i++;
-                continue;
-            }
-            int end = src.indexOf('}', i + 1);
-            int open = src.indexOf('{', i + 1);
-            if (end < 0 || open >= 0 && open < end) {
-                return broken(s, "an unbalanced '{'");
-            }
-            if (end == i + 1) {
-                return broken(s, "an empty reference '{}'");
-            }
-            Ref ref = ref(s, src.substring(i + 1, end), scope);
-            if (ref == null) {
-                return new Template(src, List.of());
-            }
-            if (!text.isEmpty()) {
-                pieces.add(new Text(text.toString()));
-                text.setLength(0);
-            }
-            pieces.add(ref);
-            i = end + 1;
-        }
-        if (!text.isEmpty()) {
-            pieces.add(new Text(text.toString()));
-        }
-        return new Template(src, pieces);
-    }
-
-    private Template broken(Scalar s, String problem) {
-        y.error(s.node(), s.key(), "expected a template with {references} in matching braces (braces cannot be"
-                + " escaped), got " + s.shown() + " with " + problem);
-        return new Template(s.text(), List.of());
-    }
-
-    /** The reference {@code {inner}}, or null when it is invalid (recorded). */
-    private Ref ref(Scalar s, String inner, Scope scope) {
-        int dot = inner.indexOf('.');
-        if (dot < 0) {
-            return param(s, inner, scope);
-        }
-        String head = inner.substring(0, dot);
-        String rest = inner.substring(dot + 1);
-        return switch (head) {
-            case "query" -> named(s, inner, Kind.QUERY, rest, "a query parameter name after 'query.'");
-            case "claims" -> named(s, inner, Kind.CLAIM, rest, "a claim name after 'claims.'");
-            case "consumer" -> {
-                if (rest.equals("id")) {
-                    yield new Ref(Kind.CONSUMER_ID, "id", List.of());
-                }
-                refError(s, inner, "only {consumer.id} is available from the consumer");
-                yield null;
-            }
-            default -> scope.parts().containsKey(head) ? partRef(s, inner, head, rest, scope)
-                    : unknown(s, inner, scope);
-        };
-    }
-
-    private Ref param(Scalar s, String name, Scope scope) {
-        if (scope.params() == null || scope.params().contains(name)) {
-            return new Ref(Kind.PARAM, name, List.of());
-        }
-        refError(s, name, "it is not a parameter of the route's path '" + scope.pattern() + "'; "
-                + (scope.params().isEmpty() ? "the path has no parameters"
-                : "expected one of: " + String.join(", ", scope.params())));
-        return null;
-    }
-
-    private Ref named(Scalar s, String inner, Kind kind, String name, String expected) {
-        if (name.isEmpty()) {
-            refError(s, inner, "expected " + expected);
-            return null;
-        }
-        return new Ref(kind, name, List.of());
-    }
-
-    private Ref partRef(Scalar s, String inner, String part, String field, Scope scope) {
-        List<String> segments = List.of(field.split("\\.", -1));
-        if (segments.stream().anyMatch(String::isEmpty)) {
-            refError(s, inner, "expected a field of part '" + part + "' like {" + part + ".id} or {" + part
-                    + ".a.b} (no empty segment)");
-            return null;
-        }
-        if (scope.parts().get(part) == scope.self()) {
-            refError(s, inner, "a part cannot refer to its own answer");
-            return null;
-        }
-        if (!scope.deps().contains(part)) {
-            y.error(s.node(), s.key(), shown(s, inner) + " refers to part '" + part + "', which "
-                    + scope.self().shownName() + " does not depend on: add after: " + part);
-            return null;
-        }
-        return new Ref(Kind.PART, part, segments);
-    }
-
-    private Ref unknown(Scalar s, String inner, Scope scope) {
-        List<String> parts = scope.parts().keySet().stream().filter(n -> !n.equals(scope.self().name)).toList();
-        refError(s, inner, "expected {param}, {query.name}, {consumer.id}, {claims.name} or {part.field}"
-                + (parts.isEmpty() ? " (the route has no other part)" : " with part one of: "
-                + String.join(", ", parts)));
-        return null;
-    }
-
-    private void refError(Scalar s, String inner, String problem) {
-        y.error(s.node(), s.key(), "invalid reference " + shown(s, inner) + ": " + problem);
-    }
-
-    /** The reference as written, unless the value came from the environment (never echoed). */
-    private static String shown(Scalar s, String inner) {
-        return s.vars().isEmpty() ? "{" + inner + "}" : "in " + s.shown();
     }
 }

@@ -9,10 +9,10 @@ import java.io.UncheckedIOException;
 import java.util.List;
 
 /** The gateway's own {@code _portico} member of merged bodies, and serialization. Stateless. */
-final class Portico {
+final class PorticoSection {
     static final String KEY = "_portico";
 
-    private Portico() {
+    private PorticoSection() {
     }
 
     /** Adds {@code _portico.errors} to {@code root} when {@code errors} is not empty. */
