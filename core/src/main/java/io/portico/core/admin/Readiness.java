@@ -57,7 +57,7 @@ final class Readiness {
             long now = System.nanoTime();
             for (RouteConfig r : config.routes()) {
                 List<String> names = r.aggregate().map(a -> a.parts().stream().map(PartConfig::upstream).toList())
-                        .orElse(List.of(r.upstream()));
+                        .orElseGet(() -> List.of(r.upstream()));
                 for (String name : names) {
                     if (upstreams.containsKey(name)) {
                         continue;

@@ -114,6 +114,7 @@ class AdminApiTest {
                     health: { active: { path: /health, interval: 100ms, timeout: 500ms, healthy: 1, unhealthy: 1 } }
                     circuit-breaker: { failure-ratio: 0.5, window: 10, open-for: 10s }
                     retries: { attempts: 1 }
+                  extra: { targets: [ "%s" ] }
                 filters:
                   - { type: tag, value: global }
                 routes:
@@ -124,7 +125,15 @@ class AdminApiTest {
                     timeout: 1500ms
                     filters:
                       - { type: secretive, secret: "hs-secret-42", jwks-url: "http://user:pw-77@id.example/jwks", strip-token: true }
-                """.formatted(TOKEN, readyNeedsTargets, KEY_HASH, upstream.url()), FILTERS);
+                  - id: dash
+                    match: { path: "/dash/{id}" }
+                    aggregate:
+                      merge: deep-merge
+                      parts:
+                        - { name: a, upstream: up, path: "/a/{id}" }
+                        - { name: b, upstream: extra, path: "/b?x={a.x}", after: a, optional: true, timeout: 300ms,
+                            extract: /data, headers: { Authorization: "Bearer s3cr3t-part-token" } }
+                """.formatted(TOKEN, readyNeedsTargets, KEY_HASH, upstream.url(), upstream.url()), FILTERS);
         admin = AdminServer.start(new AdminConfig("127.0.0.1", 0, TOKEN, readyNeedsTargets),
                 AdminSources.of(gateway.gateway(), null, null, GatewayFixture.loader(FILTERS)));
     }
@@ -192,7 +201,23 @@ class AdminApiTest {
     void routesShowMatchUpstreamAndTheChainInOrderWithPhases() throws Exception {
         start(true);
         Map<String, Object> doc = getJson("/admin/routes");
-        assertThat((List<?>) at(doc, "routes")).hasSize(1);
+        assertThat((List<?>) at(doc, "routes")).hasSize(2);
+        // an aggregate route: no upstream, its merge and parts as configured, header values redacted
+        Object dash = at(doc, "routes", 1);
+        assertThat(at(dash, "id")).isEqualTo("dash");
+        assertThat(at(dash, "upstream")).isNull();
+        assertThat(at(dash, "aggregate", "merge")).isEqualTo("deep-merge");
+        assertThat(at(dash, "aggregate", "parts", 0, "path")).isEqualTo("/a/{id}");
+        Object b = at(dash, "aggregate", "parts", 1);
+        assertThat(at(b, "upstream")).isEqualTo("extra");
+        assertThat(at(b, "path")).isEqualTo("/b?x={a.x}");
+        assertThat(at(b, "after")).isEqualTo(List.of("a"));
+        assertThat(at(b, "optional")).isEqualTo(true);
+        assertThat(at(b, "timeout")).isEqualTo("300ms");
+        assertThat(at(b, "extract")).isEqualTo("/data");
+        assertThat(at(b, "method")).isEqualTo("GET");
+        assertThat(at(b, "headers", "Authorization")).isNotEqualTo("Bearer s3cr3t-part-token");
+        assertThat(MiniJson.parse(send("GET", "/admin/routes", null, AUTH).body()).toString()).doesNotContain("s3cr3t");
         Object route = at(doc, "routes", 0);
         assertThat(at(route, "id")).isEqualTo("api");
         assertThat(at(route, "match", "path")).isEqualTo("/api/**");
@@ -252,6 +277,8 @@ class AdminApiTest {
         assertThat(at(up, "checks", "serving", "status")).isEqualTo("UP");
         assertThat(at(up, "checks", "config", "status")).isEqualTo("UP");
         assertThat(at(up, "checks", "upstreams", "upstreams", "up", "available")).isEqualTo(1L);
+        // the upstreams of an aggregate route's parts count too
+        assertThat(at(up, "checks", "upstreams", "upstreams", "extra", "available")).isEqualTo(1L);
 
         sick[0] = true; // the only target fails its active checks
         await(() -> readyStatus() == 503, 3_000);
