@@ -107,27 +107,12 @@ class TarballIT {
 
     @Test
     void versionAndValidateWorkOnTheExtractedTarballAndEveryExampleIsValid() throws Exception {
-        Completed v = runToCompletion("version");
-        assertThat(v.code).as(v.toString()).isZero();
-        assertThat(v.out).isEqualTo("portico " + version + "\n");
-
         List<Path> examples;
         try (var files = Files.list(home.resolve("conf/examples"))) {
             examples = files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList();
         }
         assertThat(examples.stream().map(p -> p.getFileName().toString())).containsExactly(
                 "aggregation.yaml", "jwt-rate-limit.yaml", "redis-cluster.yaml", "scripts.yaml");
-        // started together (each is a JVM start; scripts.yaml also warms up the JS engine), then checked
-        List<Launched> validations = new ArrayList<>();
-        for (Path example : examples) {
-            validations.add(launch("validate", example.toString()));
-        }
-        for (int i = 0; i < examples.size(); i++) {
-            Completed r = completed(validations.get(i), "validate " + examples.get(i));
-            assertThat(r.code).as(examples.get(i) + ": " + r).isZero();
-            assertThat(r.out).as(r.toString()).isEqualTo(examples.get(i) + ": valid\n");
-        }
-
         Path broken = tmp.resolve("broken.yaml");
         Files.writeString(broken, """
                 server:
@@ -139,7 +124,27 @@ class TarballIT {
                     match: { path: /a/** }
                     upstream: nowhere
                 """, StandardCharsets.UTF_8);
-        Completed r = runToCompletion("validate", broken.toString());
+
+        // all started together (each is a JVM start; scripts.yaml also warms up the JS engine), then checked
+        Launched versionRun = launch("version");
+        Launched brokenRun = launch("validate", broken.toString());
+        List<Launched> validations = new ArrayList<>();
+        for (Path example : examples) {
+            validations.add(launch("validate", example.toString()));
+        }
+
+        Completed v = completed(versionRun, "version");
+        assertThat(v.code).as(v.toString()).isZero();
+        assertThat(v.out).isEqualTo("portico " + version + "\n");
+
+        for (int i = 0; i < examples.size(); i++) {
+            Completed r = completed(validations.get(i), "validate " + examples.get(i));
+            assertThat(r.code).as(examples.get(i) + ": " + r).isZero();
+            assertThat(r.out).as(r.toString()).isEqualTo(examples.get(i) + ": valid\n");
+        }
+
+        // a broken config: every error as file:LINE: key: message, a count, exit 2
+        Completed r = completed(brokenRun, "validate " + broken);
         assertThat(r.code).as("exit code of validate; %s", r).isEqualTo(2);
         List<String> lines = r.err.lines().toList();
         assertThat(lines).as(r.toString()).hasSize(3);
@@ -317,10 +322,6 @@ class TarballIT {
         Process p = pb.start();
         processes.add(p);
         return new Launched(p, out, err);
-    }
-
-    private Completed runToCompletion(String... args) throws Exception {
-        return completed(launch(args), String.join(" ", args));
     }
 
     private static Completed completed(Launched l, String what) throws InterruptedException {
