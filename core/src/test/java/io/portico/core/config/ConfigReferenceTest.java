@@ -1,6 +1,7 @@
 package io.portico.core.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.portico.core.script.ScriptFilterConfig;
 import java.io.IOException;
@@ -107,6 +108,73 @@ class ConfigReferenceTest {
         }
         String stale = doc.replace("| `max-headers` |", "| `max-headerz` |");
         assertThat(problems(stale)).anyMatch(p -> p.contains("max-headerz"));
+    }
+
+    /**
+     * The first-party filter types: the top-level option keys of each plugin's config record (read from its
+     * source, since core does not depend on the plugins) are rows of the type's section of
+     * {@code docs/plugins-reference.md} or of its sub-sections.
+     */
+    @Test
+    void everyFirstPartyFilterKeyIsDocumentedInThePluginsReference() throws IOException {
+        Path root = configurationMd().getParent().getParent();
+        Path plugins = root.resolve("plugins");
+        assumeTrue(Files.isDirectory(plugins), "no plugins folder");
+        Map<String, Section> sections = sections(Files.readString(root.resolve("docs/plugins-reference.md")));
+        List<String> problems = new ArrayList<>();
+        int types = 0;
+        List<Path> factories;
+        try (var files = Files.walk(plugins)) {
+            factories = files.filter(f -> f.toString().contains("/src/main/java/")
+                    && f.getFileName().toString().endsWith("FilterFactory.java")).sorted().toList();
+        }
+        for (Path factory : factories) {
+            String src = Files.readString(factory);
+            Matcher type = Pattern.compile("String type\\(\\)\\s*\\{\\s*return \"([^\"]+)\";").matcher(src);
+            Matcher config = Pattern.compile("configType\\(\\)\\s*\\{\\s*return (\\w+)\\.class;").matcher(src);
+            assertThat(type.find() && config.find()).as(factory.toString()).isTrue();
+            types++;
+            Path record = factory.resolveSibling(config.group(1) + ".java");
+            Section s = sections.get(type.group(1));
+            if (s == null) {
+                problems.add("plugins-reference.md: no section '## " + type.group(1) + "'");
+                continue;
+            }
+            for (String key : recordSourceKeys(Files.readString(record), config.group(1))) {
+                if (!documented(s, sections, key, Rule.TABLE_DEEP)) {
+                    problems.add("## " + type.group(1) + ": option `" + key + "` of " + config.group(1)
+                            + " is not documented in a table row");
+                }
+            }
+        }
+        assertThat(types).as("filter factories found under plugins/").isGreaterThanOrEqualTo(9);
+        assertThat(problems).isEmpty();
+    }
+
+    /** The component names (kebab-case) of {@code record Name(...)} in a source file. */
+    private static List<String> recordSourceKeys(String src, String name) {
+        Matcher m = Pattern.compile("\\brecord\\s+" + name + "\\s*\\(").matcher(src);
+        assertThat(m.find()).as("record " + name).isTrue();
+        List<String> keys = new ArrayList<>();
+        int depth = 0;
+        StringBuilder component = new StringBuilder();
+        for (int i = m.end(); i < src.length(); i++) {
+            char c = src.charAt(i);
+            if (depth == 0 && (c == ',' || c == ')')) {
+                String decl = component.toString().replaceAll("@\\w+(\\([^)]*\\))?", " ").strip();
+                if (!decl.isEmpty()) {
+                    keys.add(FilterBinder.kebab(decl.substring(decl.lastIndexOf(' ') + 1)));
+                }
+                component.setLength(0);
+                if (c == ')') {
+                    break;
+                }
+                continue;
+            }
+            depth += c == '<' || c == '(' ? 1 : c == '>' || c == ')' ? -1 : 0;
+            component.append(c);
+        }
+        return keys;
     }
 
     // ---- the check ---------------------------------------------------------------------------------------
