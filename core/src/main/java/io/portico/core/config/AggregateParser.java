@@ -29,6 +29,8 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  */
 final class AggregateParser {
     static final List<String> KEYS = List.of("merge", "parts");
+    /** The keys of {@code merge} written as a mapping. */
+    static final List<String> SCRIPT_MERGE_KEYS = List.of("script");
     static final List<String> PART_KEYS = List.of("name", "upstream", "path", "method", "headers", "timeout",
             "optional", "after", "extract");
     /** Names a part cannot take: the template prefixes and the merged answer's own key. */
@@ -106,7 +108,7 @@ final class AggregateParser {
 
     private Merge merge(Fields f) {
         if (f.value("merge") instanceof MappingNode) {
-            return scriptMerge(f.mapping("merge", List.of("script")));
+            return scriptMerge(f.mapping("merge", SCRIPT_MERGE_KEYS));
         }
         return f.scalar("merge", MERGE_FORMS).map(s -> switch (s.text().strip()) {
             case "namespace" -> new Merge.Namespace();

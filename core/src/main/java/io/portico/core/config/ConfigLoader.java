@@ -50,6 +50,8 @@ public final class ConfigLoader {
     /** Top-level keys, in the order they are documented. */
     static final List<String> TOP_KEYS = List.of("server", "admin", "plugins", "scripts", "demo", "upstreams",
             "consumers", "filters", "routes", "redis", "telemetry", "include");
+    /** The keys of {@code plugins:} and {@code scripts:}. */
+    static final List<String> DIR_KEYS = List.of("dir");
     /** Top-level keys reserved for later versions: accepted only when empty. */
     private static final List<String> NOT_YET = List.of();
     /** Largest file {@link #load} reads. */
@@ -190,7 +192,7 @@ public final class ConfigLoader {
 
     /** {@code plugins: { dir }} / {@code scripts: { dir }}: default {@code name}, relative to {@code base}. */
     private static DirConfig dir(Fields top, String name, Path base, YamlNodes y) {
-        Fields f = top.mapping(name, List.of("dir"));
+        Fields f = top.mapping(name, DIR_KEYS);
         Path dir = f.scalar("dir", "a directory path").flatMap(s -> {
             try {
                 if (!s.text().isBlank() && s.text().indexOf('\0') < 0) {

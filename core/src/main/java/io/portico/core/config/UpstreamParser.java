@@ -27,6 +27,13 @@ import org.yaml.snakeyaml.nodes.Node;
 final class UpstreamParser {
     static final List<String> KEYS = List.of("targets", "balancer", "hash-on", "timeouts", "retries", "health",
             "circuit-breaker");
+    static final List<String> TARGET_KEYS = List.of("url", "weight");
+    static final List<String> TIMEOUT_KEYS = List.of("connect", "response");
+    static final List<String> RETRY_KEYS = List.of("attempts");
+    static final List<String> HEALTH_KEYS = List.of("active", "passive");
+    static final List<String> ACTIVE_HEALTH_KEYS = List.of("path", "interval", "timeout", "healthy", "unhealthy");
+    static final List<String> PASSIVE_HEALTH_KEYS = List.of("failures", "eject");
+    static final List<String> CIRCUIT_BREAKER_KEYS = List.of("failure-ratio", "window", "open-for");
     private static final String URL_FORMAT = "an http:// URL like http://127.0.0.1:9001";
     private static final String HASH_ON_FORMAT = "ip, header:<name>, cookie:<name> or param:<name>";
 
@@ -71,10 +78,10 @@ final class UpstreamParser {
         List<TargetConfig> targets = targets(f);
         Balancer balancer = balancer(f);
         Optional<String> hashOn = hashOn(f, balancer);
-        Fields timeouts = f.mapping("timeouts", List.of("connect", "response"));
+        Fields timeouts = f.mapping("timeouts", TIMEOUT_KEYS);
         Duration connect = timeouts.duration("connect", Duration.ofSeconds(2));
         Duration response = timeouts.duration("response", Duration.ofSeconds(30));
-        int attempts = f.mapping("retries", List.of("attempts")).integer("attempts", 0, 10, 1);
+        int attempts = f.mapping("retries", RETRY_KEYS).integer("attempts", 0, 10, 1);
         return new UpstreamConfig(name, targets, balancer, hashOn, connect, response, health(f),
                 new RetryConfig(attempts), circuitBreaker(f));
     }
@@ -93,7 +100,7 @@ final class UpstreamParser {
             Optional<Scalar> url;
             int weight = 1;
             if (item instanceof MappingNode) {
-                Fields t = y.mapping(item, item, key, List.of("url", "weight"));
+                Fields t = y.mapping(item, item, key, TARGET_KEYS);
                 url = t.require("url") ? t.scalar("url", URL_FORMAT) : Optional.empty();
                 weight = t.integer("weight", 1, 1000, 1);
             } else {
@@ -201,11 +208,11 @@ final class UpstreamParser {
     }
 
     private Optional<HealthConfig> health(Fields f) {
-        Fields h = f.mapping("health", List.of("active", "passive"));
+        Fields h = f.mapping("health", HEALTH_KEYS);
         Optional<ActiveHealth> active = Optional.empty();
         Optional<PassiveHealth> passive = Optional.empty();
         if (h.present("active")) {
-            Fields a = h.mapping("active", List.of("path", "interval", "timeout", "healthy", "unhealthy"));
+            Fields a = h.mapping("active", ACTIVE_HEALTH_KEYS);
             String path = a.scalar("path", "a path like /health").filter(s -> {
                 if (s.text().startsWith("/") && s.text().chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
                     return true;
@@ -220,7 +227,7 @@ final class UpstreamParser {
                     a.integer("unhealthy", 1, 1000, 3)));
         }
         if (h.present("passive")) {
-            Fields p = h.mapping("passive", List.of("failures", "eject"));
+            Fields p = h.mapping("passive", PASSIVE_HEALTH_KEYS);
             passive = Optional.of(new PassiveHealth(p.integer("failures", 1, 1000, 5),
                     p.duration("eject", Duration.ofSeconds(30))));
         }
@@ -234,7 +241,7 @@ final class UpstreamParser {
         if (!f.present("circuit-breaker")) {
             return Optional.empty();
         }
-        Fields c = f.mapping("circuit-breaker", List.of("failure-ratio", "window", "open-for"));
+        Fields c = f.mapping("circuit-breaker", CIRCUIT_BREAKER_KEYS);
         String ratioFormat = "a number greater than 0 and at most 1, like 0.5";
         double ratio = c.scalar("failure-ratio", ratioFormat).flatMap(s -> {
             try {
