@@ -154,6 +154,9 @@ if s and d[(s, "tracing", "thr")]:
              f"{cpu_us(s, 'tracing'):.1f} vs {cpu_us(s, 'plain'):.1f} µs/req | — |")
 p("### Targets (small GET, this run)")
 p("")
+p("RSS is the JVM with its default heap sizing (maximum heap a quarter of RAM, here "
+  f"{m['mem']} ÷ 4) and no GC tuning; the `tracing` row's `other` includes the OTLP sink's CPU.")
+p("")
 p("| what | target | stretch | measured | |")
 p("|---|---|---|---|---|")
 out.extend(T)

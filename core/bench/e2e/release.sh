@@ -194,6 +194,8 @@ SPEC=""
 for s in $SCENARIOS; do case $s in
   small) SPEC+="small:GET:/$Q ";; big16k) SPEC+="big16k:GET:/16k$Q ";; *) log "unknown scenario $s"; exit 2;; esac; done
 RES=$W/results; rm -rf "$RES"
+nsc=$(wc -w <<<"$SCENARIOS")
+log "bench.sh: about $(( nsc * ${#TARGETS[@]} * (WARMUP + ROUNDS * (DURATION + LAT_DURATION) + ROUNDS) / 60 + 1 )) min"
 # baseline = direct, so bench.sh's "other" column is the machine's noise only (busy - wrk - target - origin);
 # the ratios to nginx (and to plain, to scg) are paired per round below, from results.csv
 BENCH_T0=$(date -Is)
