@@ -175,11 +175,39 @@ p("")
 if scg_start:
     p("Spring Cloud Gateway, as `start-all.sh scg` printed it: " + "; ".join(l.strip() for l in scg_start) + ".")
     p("")
+# reading: the figures that travel (CPU per request) and what the targets table means
+R = []
+if s and d[(s, "plain", "thr")] and d[(s, "nginx", "thr")]:
+    pc, nc = cpu_us(s, "plain"), cpu_us(s, "nginx")
+    R.append(f"Portico's plain proxy did {med(paired(s, 'plain', 'nginx')):.2f}× nginx's small-GET req/s at "
+             f"{pc / nc:.2f}× its CPU per request ({pc:.1f} vs {nc:.1f} µs)")
+    if d[(s, "chain", "thr")]:
+        R.append(f"the full chain (RS256 verification, acl, rate-limit, one script) added "
+                 f"{cpu_us(s, 'chain') - pc:.1f} µs of CPU per request to the plain route "
+                 f"({cpu_us(s, 'chain'):.1f} µs)")
+    if d[(s, "tracing", "thr")]:
+        R.append(f"tracing every request added {cpu_us(s, 'tracing') - pc:.1f} µs per request "
+                 f"({cpu_us(s, 'tracing'):.1f} µs, spans exported to a local sink)")
+    if d[(s, "scg", "thr")]:
+        R.append(f"Spring Cloud Gateway used {cpu_us(s, 'scg') / pc:.1f}× the plain route's CPU per request "
+                 f"({cpu_us(s, 'scg'):.1f} µs), yet the plain route served only {med(paired(s, 'plain', 'scg')):.2f}× its req/s: on 2 "
+                 "cores that wrk and the origin share, req/s ratios between proxies are compressed, CPU per request "
+                 "is the figure that carries to other hardware")
+pp = [float(x[2]) for x in starts if x[0] == "plain-only"]
+pf = [float(x[2]) for x in starts if x[0] == "portico"]
+if pp and pf:
+    R.append(f"at start, the config with a script filter took {med(pf) - med(pp):.1f} s longer to serve its first "
+             "request than the plain one: the JavaScript engine is created (and warmed) while the config loads, "
+             "before the listener opens, not at the first script call")
+if R:
+    p("**Reading.** " + "; ".join(R) + ".")
+    p("")
 oth = [other(sc, n) for sc in scens for n in names if d[(sc, n, "thr")]]
 if oth:
     noisy = max(oth) > 0.1
     p(f"**Noise:** `other` ranged {min(oth):.2f}–{max(oth):.2f} cores over the targets' medians"
-      + (" — **the machine was not quiet** (other builds ran): read req/s and ratios with that spread in mind; "
+      + (" — **the machine was not quiet** (something else used the CPU during the run; idle JVMs of the other "
+         "targets count there too): read req/s and ratios with that spread in mind; "
          "CPU µs/request is the steadier figure." if noisy else " — the machine was quiet."))
     p("")
 if m.get("note"):

@@ -16,7 +16,8 @@
 # Environment (defaults in brackets): DURATION throughput-run seconds [4], LAT_DURATION latency-run seconds
 # [2], WARMUP bench.sh warm-up per target and scenario [20], PREWARM seconds of load per JVM target before
 # bench.sh [20], SCENARIOS bench.sh scenario names to run, from "small big16k" [small big16k], STARTS
-# start-up measurements [3], NO_SCG=1 to leave Spring Cloud Gateway out, NOTE free text added to the section.
+# start-up measurements [3], NO_SCG=1 to leave Spring Cloud Gateway out, NOTE free text added to the section,
+# REPORT_ONLY=1 to only rewrite the section (and with --write-docs the docs) from the last run in $W.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 WRITE_DOCS=${WRITE_DOCS:-0}
@@ -29,8 +30,28 @@ export BENCH_WORK=${BENCH_WORK:-/tmp/portico-bench}
 W=$BENCH_WORK/release
 DOCS=$(cd "$HERE/../../.." && pwd)/docs/benchmarks.md
 PORT=9000; TPORT=9001; SINK_PORT=14318
-mkdir -p "$W"; rm -f "$W"/*.log "$W"/starts.txt
+mkdir -p "$W"
 log() { echo "release: $*" >&2; }
+report() { # $W -> $W/release.md, and docs/benchmarks.md with WRITE_DOCS=1
+  if [[ -n ${NOTE:-} && -f $W/machine.txt ]]; then grep -v '^note=' "$W/machine.txt" > "$W/machine.tmp"; echo "note=$NOTE" >> "$W/machine.tmp"; mv "$W/machine.tmp" "$W/machine.txt"; fi
+  python3 "$HERE/release-report.py" "$W" > "$W/release.md"
+  log "section written to $W/release.md"
+  if [[ $WRITE_DOCS == 1 ]]; then
+    python3 - "$DOCS" "$W/release.md" <<'PY'
+import sys
+docs, sec = sys.argv[1], open(sys.argv[2]).read().rstrip("\n")
+text = open(docs).read()
+b, e = "<!-- release:begin -->", "<!-- release:end -->"
+i, j = text.find(b), text.find(e)
+if i < 0 or j < i: sys.exit(f"{docs}: no {b} ... {e} block")
+open(docs, "w").write(text[:i + len(b)] + "\n" + sec + "\n" + text[j:])
+print(f"release: {docs} updated", file=sys.stderr)
+PY
+  fi
+  cat "$W/release.md"
+}
+if [[ ${REPORT_ONLY:-0} == 1 ]]; then report; exit 0; fi
+rm -f "$W"/*.log "$W"/starts.txt
 
 for p in 18080 18081 18082 $PORT $TPORT $SINK_PORT; do
   if ss -ltnH "sport = :$p" | grep -q .; then log "port $p is already in use; stop whatever listens there first"; exit 1; fi
@@ -234,18 +255,4 @@ JAVA_EXE=$(readlink -f "/proc/$PID/exe" 2>/dev/null || command -v java)
   echo "note=${NOTE:-}"
 } > "$W/machine.txt"
 cp "$BENCH_WORK/run/scg-startup.txt" "$W/scg-startup.txt" 2>/dev/null || : > "$W/scg-startup.txt"
-python3 "$HERE/release-report.py" "$W" > "$W/release.md"
-log "section written to $W/release.md"
-if [[ $WRITE_DOCS == 1 ]]; then
-  python3 - "$DOCS" "$W/release.md" <<'PY'
-import sys
-docs, sec = sys.argv[1], open(sys.argv[2]).read().rstrip("\n")
-text = open(docs).read()
-b, e = "<!-- release:begin -->", "<!-- release:end -->"
-i, j = text.find(b), text.find(e)
-if i < 0 or j < i: sys.exit(f"{docs}: no {b} ... {e} block")
-open(docs, "w").write(text[:i + len(b)] + "\n" + sec + "\n" + text[j:])
-print(f"release: {docs} updated", file=sys.stderr)
-PY
-fi
-cat "$W/release.md"
+report
