@@ -1,14 +1,17 @@
 package io.portico.dist;
 
+import static io.portico.dist.LauncherProcess.freePorts;
+import static io.portico.dist.LauncherProcess.read;
+import static io.portico.dist.LauncherProcess.replaceOnce;
+import static io.portico.dist.LauncherProcess.withPorts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import io.portico.dist.LauncherProcess.Completed;
+import io.portico.dist.LauncherProcess.Launched;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -134,7 +137,7 @@ class LauncherIT {
         Files.writeString(conf, withEcho.replace("upstream: demo\n    strip-prefix: /echo",
                 "upstream: nowhere\n    strip-prefix: /echo"), StandardCharsets.UTF_8);
         awaitLog(gw, "NOT reloaded");
-        assertThat(read(gw.err) + read(gw.out)).as(gw.output()).containsPattern("portico\\.yaml:\\d+: routes\\[\\d+\\]\\.upstream");
+        assertThat(read(gw.err()) + read(gw.out())).as(gw.output()).containsPattern("portico\\.yaml:\\d+: routes\\[\\d+\\]\\.upstream");
         assertDemoEcho(gw, gatewayPort, "/echo/hi", "/hi", "");
         assertStopsWithZeroOnSigterm(gw);
     }
@@ -157,7 +160,7 @@ class LauncherIT {
     private static void awaitLog(Launched gw, String text) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (System.nanoTime() < deadline) {
-            if ((read(gw.out) + read(gw.err)).contains(text)) {
+            if ((read(gw.out()) + read(gw.err())).contains(text)) {
                 return;
             }
             Thread.sleep(100);
@@ -228,7 +231,7 @@ class LauncherIT {
         assertThat(denied.statusCode()).isEqualTo(403);
         assertThat(denied.body()).contains("urn:portico:problem:ip-denied");
 
-        assertThat(read(gw.out) + read(gw.err)).as(gw.output())
+        assertThat(read(gw.out()) + read(gw.err())).as(gw.output())
                 .doesNotContain("SEVERE").doesNotContain("Exception");
         assertStopsWithZeroOnSigterm(gw);
     }
@@ -277,7 +280,7 @@ class LauncherIT {
         } while (!seen.equals("v2") && System.nanoTime() < deadline);
         assertThat(seen).as(gw.output()).isEqualTo("v2");
         awaitLog(gw, "script stamp.js@");
-        String log = read(gw.out) + read(gw.err);
+        String log = read(gw.out()) + read(gw.err());
         assertThat(log).as(gw.output()).doesNotContain("SEVERE").doesNotContain("Exception")
                 .doesNotContain("[engine] WARNING");
         assertThat(log.split("JavaScript engine: ", -1)).as("one engine line").hasSize(2);
@@ -332,8 +335,8 @@ class LauncherIT {
                 assertDemoEcho(gw, port, "/demo/after" + i, "/after" + i, "");
             }
         }
-        assertThat(gw.process.isAlive()).isTrue();
-        String log = read(gw.out) + read(gw.err);
+        assertThat(gw.process().isAlive()).isTrue();
+        String log = read(gw.out()) + read(gw.err());
         assertThat(log).as(gw.output()).contains("heap still nearly full after a garbage collection")
                 .doesNotContain("Exception in thread");
         assertStopsWithZeroOnSigterm(gw);
@@ -485,7 +488,7 @@ class LauncherIT {
         });
         assertThat(args).as("Java itself stays on C2").noneMatch(a -> a.contains("UseJVMCICompiler"));
         // nothing extra on the happy path
-        assertThat(read(gw.out) + read(gw.err)).as(gw.output())
+        assertThat(read(gw.out()) + read(gw.err())).as(gw.output())
                 .doesNotContainPattern("(?m)^portico: ").doesNotContain("WARNING").doesNotContain("SEVERE");
         assertStopsWithZeroOnSigterm(gw);
     }
@@ -504,7 +507,7 @@ class LauncherIT {
                 StandardCharsets.UTF_8);
         Launched gw = startAndServe(copy, Map.of());
         assertNoJvmci(gw);
-        assertThat(read(gw.out) + read(gw.err)).as(gw.output()).doesNotContainPattern("(?m)^portico: ");
+        assertThat(read(gw.out()) + read(gw.err())).as(gw.output()).doesNotContainPattern("(?m)^portico: ");
         assertStopsWithZeroOnSigterm(gw);
     }
 
@@ -520,7 +523,7 @@ class LauncherIT {
         }
         Launched gw = startAndServe(copy, Map.of());
         assertNoJvmci(gw);
-        assertThat(read(gw.err)).as(gw.output()).contains("portico: " + copy.resolve("jvmci").toRealPath() + " lacks word-*.jar;");
+        assertThat(read(gw.err())).as(gw.output()).contains("portico: " + copy.resolve("jvmci").toRealPath() + " lacks word-*.jar;");
         assertStopsWithZeroOnSigterm(gw);
     }
 
@@ -548,14 +551,14 @@ class LauncherIT {
 
     /** The command line of the JVM the launcher exec'd (same process id). */
     private static List<String> jvmArguments(Launched gw) throws IOException {
-        long pid = gw.process.pid();
+        long pid = gw.process().pid();
         Path cmdline = Path.of("/proc/" + pid + "/cmdline");
         List<String> args;
         if (Files.isReadable(cmdline)) {
             String raw = new String(Files.readAllBytes(cmdline), StandardCharsets.UTF_8);
             args = List.of(raw.split("\0"));
         } else {
-            args = gw.process.info().arguments().map(List::of).orElse(List.of());
+            args = gw.process().info().arguments().map(List::of).orElse(List.of());
         }
         assertThat(args).as("arguments of process " + pid + gw.output()).isNotEmpty()
                 .anyMatch(a -> a.equals("io.portico.core.Portico"));
@@ -598,8 +601,8 @@ class LauncherIT {
                 """, StandardCharsets.UTF_8);
 
         Completed r = runToCompletion("validate", broken.toString());
-        assertThat(r.code).as("exit code of validate; %s", r).isEqualTo(2);
-        List<String> lines = r.err.lines().toList();
+        assertThat(r.code()).as("exit code of validate; %s", r).isEqualTo(2);
+        List<String> lines = r.err().lines().toList();
         assertThat(lines).as(r.toString()).hasSize(5);
         assertThat(lines.subList(0, 4)).as(r.toString()).allSatisfy(l -> assertThat(l).startsWith(broken + ":"));
         assertThat(lines.get(0)).startsWith(broken + ":3: server.bogus-key: unknown key");
@@ -607,48 +610,33 @@ class LauncherIT {
         assertThat(lines.get(2)).startsWith(broken + ":10: routes[0].match.path: expected a path pattern");
         assertThat(lines.get(3)).startsWith(broken + ":11: routes[0].upstream: unknown upstream 'nowhere'");
         assertThat(lines.get(4)).isEqualTo("4 errors in configuration");
-        assertThat(r.out).isEmpty();
+        assertThat(r.out()).isEmpty();
     }
 
     @Test
     void validateAcceptsTheBundledConfig() throws Exception {
         Path bundled = home.resolve("conf/portico.yaml");
         Completed r = runToCompletion("validate", bundled.toString());
-        assertThat(r.code).as(r.toString()).isZero();
-        assertThat(r.out).isEqualTo(bundled + ": valid\n");
+        assertThat(r.code()).as(r.toString()).isZero();
+        assertThat(r.out()).isEqualTo(bundled + ": valid\n");
     }
 
     @Test
     void versionPrintsTheProjectVersion() throws Exception {
         Completed r = runToCompletion("version");
-        assertThat(r.code).as(r.toString()).isZero();
-        assertThat(r.out).isEqualTo("portico " + version + "\n");
-        assertThat(r.err).isEmpty();
+        assertThat(r.code()).as(r.toString()).isZero();
+        assertThat(r.out()).isEqualTo("portico " + version + "\n");
+        assertThat(r.err()).isEmpty();
     }
 
     @Test
     void hashKeyPrintsSha256() throws Exception {
         Completed r = runToCompletion("hash-key", "secret");
-        assertThat(r.code).as(r.toString()).isZero();
-        assertThat(r.out).isEqualTo("sha256:2bb80d537b1da3e38bd30361aa855686bde0eacd7162fef6a25fe97bf527a25b\n");
+        assertThat(r.code()).as(r.toString()).isZero();
+        assertThat(r.out()).isEqualTo("sha256:2bb80d537b1da3e38bd30361aa855686bde0eacd7162fef6a25fe97bf527a25b\n");
     }
 
     // ---- helpers ---------------------------------------------------------------------------------------
-
-    /** A started launcher and the files its stdout and stderr go to. */
-    private record Launched(Process process, Path out, Path err) {
-        String output() {
-            return "\n--- stdout ---\n" + read(out) + "\n--- stderr ---\n" + read(err);
-        }
-    }
-
-    /** A finished command. */
-    private record Completed(int code, String out, String err) {
-        @Override
-        public String toString() {
-            return "exit " + code + "\n--- stdout ---\n" + out + "\n--- stderr ---\n" + err;
-        }
-    }
 
     private Launched launch(Path workDir, String... args) throws IOException {
         return launch(launcher, Map.of(), workDir, args);
@@ -656,56 +644,22 @@ class LauncherIT {
 
     private Launched launch(Path script, Map<String, String> extraEnv, Path workDir, String... args)
             throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(script.toString());
-        command.addAll(List.of(args));
-        Path logs = Files.createTempDirectory(tmp, "proc");
-        Path out = logs.resolve("stdout.txt");
-        Path err = logs.resolve("stderr.txt");
-        ProcessBuilder pb = new ProcessBuilder(command)
-                .directory(workDir.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(nullDevice()))
-                .redirectOutput(out.toFile())
-                .redirectError(err.toFile());
-        Map<String, String> env = pb.environment();
-        env.put("JAVA_HOME", System.getProperty("java.home"));
-        // hermetic: options from the environment running the build must not change the launcher's behaviour
-        env.remove("JAVA_OPTS");
-        env.remove("PORTICO_OPTS");
-        env.remove("JAVA_TOOL_OPTIONS");
-        env.remove("JDK_JAVA_OPTIONS");
-        env.remove("PORTICO_JAVA_VERBOSE");
-        env.remove("PORTICO_JVMCI");
-        env.putAll(extraEnv);
-        Process p = pb.start();
-        processes.add(p);
-        return new Launched(p, out, err);
+        Launched l = LauncherProcess.start(script, extraEnv, workDir, tmp, args);
+        processes.add(l.process());
+        return l;
     }
 
     private Completed runToCompletion(String... args) throws Exception {
         Launched l = launch(tmp, args);
-        if (!l.process.waitFor(COMMAND_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+        if (!l.process().waitFor(COMMAND_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
             fail("'bin/portico " + String.join(" ", args) + "' did not finish within " + COMMAND_TIMEOUT
                     + l.output());
         }
-        return new Completed(l.process.exitValue(), read(l.out), read(l.err));
+        return new Completed(l.process().exitValue(), read(l.out()), read(l.err()));
     }
 
     private static void awaitListening(Launched gw, int port) throws InterruptedException {
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!gw.process.isAlive()) {
-                fail("the gateway exited with " + gw.process.exitValue() + " before listening on " + port
-                        + gw.output());
-            }
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 500);
-                return;
-            } catch (IOException notYet) {
-                Thread.sleep(100);
-            }
-        }
-        fail("the gateway did not listen on " + port + " within " + START_TIMEOUT + gw.output());
+        LauncherProcess.awaitListening(gw, port, START_TIMEOUT);
     }
 
     private void assertDemoEcho(Launched gw, int port, String pathAndQuery, String upstreamPath, String query)
@@ -728,59 +682,27 @@ class LauncherIT {
     }
 
     private void assertStopsWithZeroOnSigterm(Launched gw) throws InterruptedException {
-        assertThat(gw.process.isAlive()).as("still running before SIGTERM" + gw.output()).isTrue();
-        gw.process.descendants().forEach(descendants::add);
-        gw.process.destroy(); // SIGTERM on Linux and macOS
-        if (!gw.process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+        assertThat(gw.process().isAlive()).as("still running before SIGTERM" + gw.output()).isTrue();
+        gw.process().descendants().forEach(descendants::add);
+        gw.process().destroy(); // SIGTERM on Linux and macOS
+        if (!gw.process().waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
             fail("the gateway did not exit within " + STOP_TIMEOUT + " of SIGTERM" + gw.output());
         }
-        assertThat(gw.process.exitValue()).as("exit code after SIGTERM" + gw.output()).isZero();
+        assertThat(gw.process().exitValue()).as("exit code after SIGTERM" + gw.output()).isZero();
     }
 
     /**
      * The bundled {@code conf/portico.yaml} with its three ports replaced and its relative plugin and script
-     * folders made absolute (the copy lives elsewhere). Each replacement must match exactly once, so a change
-     * of the bundled file's shape fails here instead of silently using the default ports.
+     * folders made absolute (the copy lives elsewhere); see {@link LauncherProcess#withPorts}.
      */
     private static String bundledConfigWithPorts(int gatewayPort, int demoPort, int adminPort) throws IOException {
-        String text = Files.readString(home.resolve("conf/portico.yaml"), StandardCharsets.UTF_8);
-        text = replaceOnce(text, "(?m)^(  port: )8080\\b", "$1" + gatewayPort);
-        text = replaceOnce(text, "(?m)^(  port: )9090\\b", "$1" + adminPort);
-        text = replaceOnce(text, "(?m)^(  port: )9081\\b", "$1" + demoPort);
-        text = replaceOnce(text, "\"http://127\\.0\\.0\\.1:9081\"", "\"http://127.0.0.1:" + demoPort + "\"");
+        String text = withPorts(Files.readString(home.resolve("conf/portico.yaml"), StandardCharsets.UTF_8),
+                gatewayPort, demoPort, adminPort);
         text = replaceOnce(text, "(?m)^(  dir: )\\.\\./plugins\\b",
                 "$1" + Matcher.quoteReplacement("\"" + home.resolve("plugins") + "\""));
         text = replaceOnce(text, "(?m)^(  dir: )\\.\\./scripts\\b",
                 "$1" + Matcher.quoteReplacement("\"" + home.resolve("scripts") + "\""));
         return text;
-    }
-
-    private static String replaceOnce(String text, String regex, String replacement) {
-        Matcher m = Pattern.compile(regex).matcher(text);
-        int count = 0;
-        while (m.find()) {
-            count++;
-        }
-        assertThat(count).as("matches of /%s/ in the bundled conf/portico.yaml", regex).isEqualTo(1);
-        return m.replaceFirst(replacement);
-    }
-
-    /** {@code n} distinct ports free right now (all bound at once, then released). */
-    private static int[] freePorts(int n) throws IOException {
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            int[] ports = new int[n];
-            for (int i = 0; i < n; i++) {
-                ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                sockets.add(s);
-                ports[i] = s.getLocalPort();
-            }
-            return ports;
-        } finally {
-            for (ServerSocket s : sockets) {
-                s.close();
-            }
-        }
     }
 
     /** Whether {@code port} can be bound on every address (as the gateway's default host 0.0.0.0 needs). */
@@ -790,18 +712,6 @@ class LauncherIT {
             return true;
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    private static java.io.File nullDevice() {
-        return new java.io.File("/dev/null");
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

@@ -1,14 +1,14 @@
 package io.portico.dist;
 
+import static io.portico.dist.LauncherProcess.freePorts;
+import static io.portico.dist.LauncherProcess.read;
+import static io.portico.dist.LauncherProcess.withPorts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import io.portico.dist.LauncherProcess.Completed;
+import io.portico.dist.LauncherProcess.Launched;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,9 +20,9 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterEach;
@@ -134,26 +134,26 @@ class TarballIT {
         }
 
         Completed v = completed(versionRun, "version");
-        assertThat(v.code).as(v.toString()).isZero();
-        assertThat(v.out).isEqualTo("portico " + version + "\n");
+        assertThat(v.code()).as(v.toString()).isZero();
+        assertThat(v.out()).isEqualTo("portico " + version + "\n");
 
         for (int i = 0; i < examples.size(); i++) {
             Completed r = completed(validations.get(i), "validate " + examples.get(i));
-            assertThat(r.code).as(examples.get(i) + ": " + r).isZero();
-            assertThat(r.out).as(r.toString()).isEqualTo(examples.get(i) + ": valid\n");
+            assertThat(r.code()).as(examples.get(i) + ": " + r).isZero();
+            assertThat(r.out()).as(r.toString()).isEqualTo(examples.get(i) + ": valid\n");
         }
 
         // a broken config: every error as file:LINE: key: message, a count, exit 2
         Completed r = completed(brokenRun, "validate " + broken);
-        assertThat(r.code).as("exit code of validate; %s", r).isEqualTo(2);
-        List<String> lines = r.err.lines().toList();
+        assertThat(r.code()).as("exit code of validate; %s", r).isEqualTo(2);
+        List<String> lines = r.err().lines().toList();
         assertThat(lines).as(r.toString()).hasSize(3);
         assertThat(lines.subList(0, 2)).as(r.toString())
                 .allSatisfy(l -> assertThat(l).matches(Pattern.quote(broken.toString()) + ":[0-9]+: [a-z\\[\\]0-9.-]+: .+"));
         assertThat(lines.get(0)).startsWith(broken + ":2: server.port: ");
         assertThat(lines.get(1)).startsWith(broken + ":8: routes[0].upstream: unknown upstream 'nowhere'");
         assertThat(lines.get(2)).isEqualTo("2 errors in configuration");
-        assertThat(r.out).isEmpty();
+        assertThat(r.out()).isEmpty();
     }
 
     // ---- run ------------------------------------------------------------------------------------------
@@ -189,7 +189,7 @@ class TarballIT {
         int[] ports = freePorts(3);
         int port = ports[0];
         Path conf = home.resolve("conf/portico.yaml");
-        String base = bundledConfigWithPorts(Files.readString(conf, StandardCharsets.UTF_8), ports[0], ports[1], ports[2])
+        String base = withPorts(Files.readString(conf, StandardCharsets.UTF_8), ports[0], ports[1], ports[2])
                 + """
                   - id: scripted
                     match: { path: /scripted/** }
@@ -271,29 +271,16 @@ class TarballIT {
         assertThat(get(port, "/demo/after").statusCode()).as(gw.output()).isEqualTo(200);
 
         // (f) SIGTERM
-        assertThat(gw.process.isAlive()).as("still running before SIGTERM" + gw.output()).isTrue();
-        gw.process.destroy(); // SIGTERM
-        if (!gw.process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+        assertThat(gw.process().isAlive()).as("still running before SIGTERM" + gw.output()).isTrue();
+        gw.process().destroy(); // SIGTERM
+        if (!gw.process().waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
             fail("the gateway did not exit within " + STOP_TIMEOUT + " of SIGTERM" + gw.output());
         }
-        assertThat(gw.process.exitValue()).as("exit code after SIGTERM" + gw.output()).isZero();
-        assertThat(read(gw.out) + read(gw.err)).as(gw.output()).doesNotContain("Exception in thread");
+        assertThat(gw.process().exitValue()).as("exit code after SIGTERM" + gw.output()).isZero();
+        assertThat(read(gw.out()) + read(gw.err())).as(gw.output()).doesNotContain("Exception in thread");
     }
 
     // ---- helpers ---------------------------------------------------------------------------------------
-
-    private record Launched(Process process, Path out, Path err) {
-        String output() {
-            return "\n--- stdout ---\n" + read(out) + "\n--- stderr ---\n" + read(err);
-        }
-    }
-
-    private record Completed(int code, String out, String err) {
-        @Override
-        public String toString() {
-            return "exit " + code + "\n--- stdout ---\n" + out + "\n--- stderr ---\n" + err;
-        }
-    }
 
     @FunctionalInterface
     private interface Call {
@@ -302,33 +289,16 @@ class TarballIT {
 
     /** The extracted {@code bin/portico} with {@code args}, from a working directory outside the installation. */
     private Launched launch(String... args) throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(launcher.toString());
-        command.addAll(List.of(args));
-        Path logs = Files.createTempDirectory(tmp, "proc");
-        Path out = logs.resolve("stdout.txt");
-        Path err = logs.resolve("stderr.txt");
-        ProcessBuilder pb = new ProcessBuilder(command)
-                .directory(tmp.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .redirectOutput(out.toFile())
-                .redirectError(err.toFile());
-        var env = pb.environment();
-        env.put("JAVA_HOME", System.getProperty("java.home"));
-        for (String name : List.of("JAVA_OPTS", "PORTICO_OPTS", "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS",
-                "PORTICO_JAVA_VERBOSE", "PORTICO_JVMCI")) {
-            env.remove(name);
-        }
-        Process p = pb.start();
-        processes.add(p);
-        return new Launched(p, out, err);
+        Launched l = LauncherProcess.start(launcher, Map.of(), tmp, tmp, args);
+        processes.add(l.process());
+        return l;
     }
 
     private static Completed completed(Launched l, String what) throws InterruptedException {
-        if (!l.process.waitFor(COMMAND_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+        if (!l.process().waitFor(COMMAND_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
             fail("'bin/portico " + what + "' did not finish within " + COMMAND_TIMEOUT + l.output());
         }
-        return new Completed(l.process.exitValue(), read(l.out), read(l.err));
+        return new Completed(l.process().exitValue(), read(l.out()), read(l.err()));
     }
 
     private HttpResponse<String> get(int port, String pathAndQuery) throws Exception {
@@ -367,12 +337,12 @@ class TarballIT {
     private static String awaitLogLine(Launched gw, String text) throws InterruptedException {
         long deadline = System.nanoTime() + LIVE_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
-            String log = read(gw.out) + "\n" + read(gw.err);
+            String log = read(gw.out()) + "\n" + read(gw.err());
             var line = log.lines().filter(l -> l.contains(text)).findFirst();
             if (line.isPresent()) {
                 return line.get();
             }
-            if (!gw.process.isAlive()) {
+            if (!gw.process().isAlive()) {
                 break;
             }
             Thread.sleep(100);
@@ -382,54 +352,7 @@ class TarballIT {
     }
 
     private static void awaitListening(Launched gw, int port) throws InterruptedException {
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!gw.process.isAlive()) {
-                fail("the gateway exited with " + gw.process.exitValue() + " before listening on " + port + gw.output());
-            }
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 500);
-                return;
-            } catch (IOException notYet) {
-                Thread.sleep(100);
-            }
-        }
-        fail("the gateway did not listen on " + port + " within " + START_TIMEOUT + gw.output());
-    }
-
-    /** The bundled config with its three ports replaced (each must match exactly once). */
-    private static String bundledConfigWithPorts(String text, int gatewayPort, int demoPort, int adminPort) {
-        text = replaceOnce(text, "(?m)^(  port: )8080\\b", "$1" + gatewayPort);
-        text = replaceOnce(text, "(?m)^(  port: )9090\\b", "$1" + adminPort);
-        text = replaceOnce(text, "(?m)^(  port: )9081\\b", "$1" + demoPort);
-        return replaceOnce(text, "\"http://127\\.0\\.0\\.1:9081\"", "\"http://127.0.0.1:" + demoPort + "\"");
-    }
-
-    private static String replaceOnce(String text, String regex, String replacement) {
-        Matcher m = Pattern.compile(regex).matcher(text);
-        int count = 0;
-        while (m.find()) {
-            count++;
-        }
-        assertThat(count).as("matches of /%s/ in the bundled conf/portico.yaml", regex).isEqualTo(1);
-        return m.replaceFirst(replacement);
-    }
-
-    private static int[] freePorts(int n) throws IOException {
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            int[] ports = new int[n];
-            for (int i = 0; i < n; i++) {
-                ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                sockets.add(s);
-                ports[i] = s.getLocalPort();
-            }
-            return ports;
-        } finally {
-            for (ServerSocket s : sockets) {
-                s.close();
-            }
-        }
+        LauncherProcess.awaitListening(gw, port, START_TIMEOUT);
     }
 
     /** The one jar in {@code dir} whose name starts with {@code prefix}. */
@@ -439,14 +362,6 @@ class TarballIT {
                     && f.getFileName().toString().endsWith(".jar")).toList();
             assertThat(jars).as(prefix + "*.jar in " + dir).hasSize(1);
             return jars.get(0);
-        }
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }
