@@ -92,14 +92,7 @@ fi
 [[ $NO_SCG == 1 ]] && log "$SCG_NOTE"
 
 # --- 2. an RS256 key pair and a token valid for a day, signed with openssl (as security.sh)
-openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$W/key.pem" 2>/dev/null
-openssl pkey -in "$W/key.pem" -pubout -out "$W/pub.pem"
-b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
-header=$(printf '{"alg":"RS256","typ":"JWT"}' | b64url)
-payload=$(printf '{"sub":"bench-client","iss":"https://id.example.com/","aud":"orders","scope":"orders:read orders:write","exp":%d}' \
-  $(( $(date +%s) + 86400 )) | b64url)
-sig=$(printf '%s.%s' "$header" "$payload" | openssl dgst -sha256 -sign "$W/key.pem" -binary | b64url)
-TOKEN="$header.$payload.$sig"
+TOKEN=$("$HERE/mint-token.sh" "$W")
 Q="?access_token=$TOKEN"
 
 # the script filter: the distribution's scripts/add-headers.js, else a tiny inline one

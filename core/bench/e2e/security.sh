@@ -9,20 +9,14 @@
 # origin nginx must be running on :18080 (BENCH_DIR/start-all.sh backend). Writes to $BENCH_WORK/security
 # (default /tmp/portico-bench/security); prints bench.sh's summary.
 set -eu
+HERE=$(cd "$(dirname "$0")" && pwd)
 HOME_DIR=$(cd "$1" && pwd); BENCH=$(cd "$2" && pwd); ROUNDS=${3:-8}
 W=${BENCH_WORK:-/tmp/portico-bench}/security
 PORT=9000; REDIS_PORT=16399
 mkdir -p "$W"
 
 # an RS256 key pair and a token valid for a day, signed with openssl
-openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$W/key.pem" 2>/dev/null
-openssl pkey -in "$W/key.pem" -pubout -out "$W/pub.pem"
-b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
-header=$(printf '{"alg":"RS256","typ":"JWT"}' | b64url)
-payload=$(printf '{"sub":"bench-client","iss":"https://id.example.com/","aud":"orders","scope":"orders:read orders:write","exp":%d}' \
-  $(( $(date +%s) + 86400 )) | b64url)
-sig=$(printf '%s.%s' "$header" "$payload" | openssl dgst -sha256 -sign "$W/key.pem" -binary | b64url)
-TOKEN="$header.$payload.$sig"
+TOKEN=$("$HERE/mint-token.sh" "$W")
 
 chain() { # BACKEND
   cat <<YAML
