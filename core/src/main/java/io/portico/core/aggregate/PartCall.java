@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.context.propagation.TextMapSetter;
 import io.portico.core.config.PartConfig;
 import io.portico.core.config.Template;
 import io.portico.core.telemetry.tracing.Tracing;
@@ -44,7 +43,6 @@ import java.util.logging.Logger;
 final class PartCall {
     private static final Logger LOG = Logger.getLogger(PartCall.class.getName());
     static final ObjectMapper JSON = JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
-    private static final TextMapSetter<RequestHead> SETTER = (head, key, value) -> head.add(key, value);
     private static final io.opentelemetry.api.common.AttributeKey<String> PART =
             io.opentelemetry.api.common.AttributeKey.stringKey("portico.aggregate.part");
     /** Forwarded headers a part request never carries (lower case); the part sets its own where needed. */
@@ -97,8 +95,8 @@ final class PartCall {
                         upstream.circuitOpen() ? "circuit open" : "no upstream target available");
             }
             RequestHead head = head(extra, t, req.forwarded());
-            Span span = req.trace() == null ? null : req.trace().startClient(cfg.method(), upstream.name(),
-                    t.url().getHost(), port(t.url()), attempt, head, SETTER);
+            Span span = req.trace() == null ? null
+                    : req.trace().startClient(cfg.method(), upstream.name(), t, attempt, head);
             if (span != null) {
                 span.setAttribute(PART, cfg.name());
             }
@@ -254,9 +252,5 @@ final class PartCall {
         if (span != null) {
             Tracing.endClient(span, status, error);
         }
-    }
-
-    private static int port(java.net.URI url) {
-        return url.getPort() > 0 ? url.getPort() : "https".equalsIgnoreCase(url.getScheme()) ? 443 : 80;
     }
 }

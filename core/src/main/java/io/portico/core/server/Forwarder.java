@@ -189,8 +189,7 @@ final class Forwarder {
                         ? requestHead(req, filtered, pathAndQuery, host, requestId)
                         : requestHead(req, req.headers(), pathAndQuery, host, requestId);
                 if (trace != null) {
-                    attempt = trace.startClient(method, upstream.name(), target.url().getHost(),
-                            TracingHeaders.port(target.url()), attempts, head, TracingHeaders.SETTER);
+                    attempt = trace.startClient(method, upstream.name(), target, attempts, head);
                 }
                 attempts++;
                 upstreamRes = client.send(upstream, target, head, upstreamBody, timeout);

@@ -5,23 +5,12 @@ import io.helidon.webserver.http.ServerRequest;
 import io.portico.core.telemetry.tracing.HeadersGetter;
 import io.portico.core.telemetry.tracing.RequestTrace;
 import io.portico.core.telemetry.tracing.Tracing;
-import io.portico.core.upstream.RequestHead;
-import io.opentelemetry.context.propagation.TextMapSetter;
 
 import java.net.InetSocketAddress;
 
-/** The Helidon side of tracing: starting a request's span from a {@link ServerRequest}; the upstream setter. */
+/** The Helidon side of tracing: starting a request's span from a {@link ServerRequest}. */
 final class TracingHeaders {
-    /** Adds propagation headers to an upstream request (the client's were left out when it was built). */
-    static final TextMapSetter<RequestHead> SETTER = (head, key, value) -> head.add(key, value);
-
     private TracingHeaders() {
-    }
-
-    /** The target's port, the scheme's default when the URL has none. */
-    static int port(java.net.URI url) {
-        int port = url.getPort();
-        return port >= 0 ? port : "https".equalsIgnoreCase(url.getScheme()) ? 443 : 80;
     }
 
     static RequestTrace start(Tracing tracing, ServerRequest req) {

@@ -1,5 +1,8 @@
 package io.portico.core.telemetry.tracing;
 
+import io.opentelemetry.context.propagation.TextMapSetter;
+import io.portico.core.upstream.RequestHead;
+import io.portico.core.upstream.Target;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
@@ -87,6 +90,19 @@ public final class RequestTrace implements io.portico.api.Span {
         if (filter != null) {
             filter.updateName(name);
         }
+    }
+
+    /** Adds propagation headers to an upstream request (the client's were left out when it was built). */
+    private static final TextMapSetter<RequestHead> HEAD_SETTER = (head, key, value) -> head.add(key, value);
+
+    /**
+     * Starts the CLIENT span of an attempt on {@code target} (its host, and its port or the scheme's default)
+     * and injects its context into {@code head}: see {@link Tracing#startClient}.
+     */
+    public Span startClient(String method, String upstream, Target target, int attempt, RequestHead head) {
+        java.net.URI url = target.url();
+        int port = url.getPort() >= 0 ? url.getPort() : "https".equalsIgnoreCase(url.getScheme()) ? 443 : 80;
+        return startClient(method, upstream, url.getHost(), port, attempt, head, HEAD_SETTER);
     }
 
     /** Starts a CLIENT span for an upstream attempt: see {@link Tracing#startClient}. */
