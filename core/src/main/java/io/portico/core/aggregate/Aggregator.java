@@ -41,11 +41,6 @@ public final class Aggregator {
         this.observer = observer;
     }
 
-    /** The route this aggregator serves. */
-    public String routeId() {
-        return routeId;
-    }
-
     /**
      * Fans out, waits and merges. Blocking, on the request's thread (parts run on their own virtual threads,
      * none outlives the call); returns {@link AggregateResult.Cancelled} when the client went away.
