@@ -106,6 +106,7 @@ public final class Portico {
                 return EXIT_INVALID;
             }
         }
+        Preload.start(); // Helidon initializes on another core while plugins and the config load
         ScriptLibrary scripts = new ScriptLibrary(ConfigDirectories.scripts(config, System::getenv));
         PluginHost plugins = openPlugins(config, scripts, err);
         if (plugins == null) {

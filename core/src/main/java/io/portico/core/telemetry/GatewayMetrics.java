@@ -126,7 +126,9 @@ public final class GatewayMetrics implements RequestObserver, PartObserver {
                 .register(registry);
         noRoute = new RouteSeries(LabelValues.NO_ROUTE);
         registry.register(new StateCollector());
-        JvmMetrics.builder().register(registry);
+        // the JVM collectors read the platform MBeans, whose first use costs about a second of a cold start:
+        // they are registered off the start-up path, so a scrape in the first second may lack the jvm_* series
+        Thread.ofPlatform().daemon().name("portico-jvm-metrics").start(() -> JvmMetrics.builder().register(registry));
     }
 
     /** Where the scrape-time metrics read the configuration in effect (routes, upstreams, filter chains). */

@@ -157,8 +157,15 @@ class MetricsEndpointTest {
                 .containsEntry("portico_target_healthy", "gauge")
                 .containsEntry("portico_circuit_state", "gauge")
                 .containsEntry("portico_access_log_dropped_total", "counter");
-        assertThat(before.value("jvm_threads_current")).as("JVM metrics").isNotNull();
-        assertThat(before.series("jvm_memory_used_bytes")).isNotEmpty();
+        // the JVM collectors are registered off the start-up path: they appear shortly after start
+        PromText jvm = before;
+        for (long end = System.nanoTime() + 10_000_000_000L; jvm.value("jvm_threads_current") == null
+                && System.nanoTime() < end; ) {
+            Thread.sleep(50);
+            jvm = scrape();
+        }
+        assertThat(jvm.value("jvm_threads_current")).as("JVM metrics").isNotNull();
+        assertThat(jvm.series("jvm_memory_used_bytes")).isNotEmpty();
         String target = "127.0.0.1:" + upstream.port();
         assertThat(before.value("portico_target_healthy", "upstream", "up", "target", target)).isEqualTo(1.0);
         assertThat(before.value("portico_circuit_state", "upstream", "up", "target", target)).isEqualTo(0.0);
