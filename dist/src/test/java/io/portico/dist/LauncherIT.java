@@ -477,7 +477,7 @@ class LauncherIT {
         Launched gw = startAndServe(home, Map.of());
         List<String> args = jvmArguments(gw);
         assertThat(args).as(args.toString()).contains("-XX:+UnlockExperimentalVMOptions", "-XX:+EnableJVMCI",
-                "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow");
+                "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-Xmx256m");
         String upgrade = args.stream().filter(a -> a.startsWith("--upgrade-module-path=")).findFirst()
                 .orElseThrow(() -> new AssertionError("no --upgrade-module-path in " + args));
         List<String> path = List.of(upgrade.substring("--upgrade-module-path=".length()).split(":"));
@@ -494,9 +494,12 @@ class LauncherIT {
     }
 
     @Test
-    void portico_jvmciOffStartsWithoutJvmci() throws Exception {
-        Launched gw = startAndServe(home, Map.of("PORTICO_JVMCI", "off"));
+    void portico_jvmciOffStartsWithoutJvmciAndHeapOptionsReplaceTheDefaultHeap() throws Exception {
+        // and options that size the heap themselves replace the default -Xmx256m (which would beat them)
+        Launched gw = startAndServe(home, Map.of("PORTICO_JVMCI", "off", "JAVA_OPTS", "-XX:MaxRAMPercentage=50"));
         assertNoJvmci(gw);
+        List<String> args = jvmArguments(gw);
+        assertThat(args).as(args.toString()).contains("-XX:MaxRAMPercentage=50").noneMatch(a -> a.startsWith("-Xmx"));
         assertStopsWithZeroOnSigterm(gw);
     }
 
