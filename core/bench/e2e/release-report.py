@@ -71,18 +71,19 @@ p("")
 p("- `direct`: the origin nginx (`:18080`, `start-all.sh backend`); `nginx`: the harness's nginx proxy "
   "(`:18081`, 1 worker, upstream keep-alive); `scg`: the harness's Spring Cloud Gateway (`:18082`)"
   + (f" — {m['scg_note']}" if m.get("scg_note") else "") + ";")
-p("- `plain`: Portico, route `/plain/**` → origin (prefix stripped), no filters;")
-p("- `chain`: the same Portico process, route `/chain/**` with the full chain: `jwt-auth` (RS256, openssl-minted "
+p("- `plain`: Portico with a config of one route, `/plain/**` → origin (prefix stripped), no filters;")
+p("- `chain`: a second Portico process with the full config (the plain route, and a route `/chain/**` with the "
+  "full chain): `jwt-auth` (RS256, openssl-minted "
   "key, token in the `access_token` query parameter) + `acl` (scope) + `rate-limit` (local, capacity 10⁹/s) + "
   f"one `script` filter ({m['script_src']}: one request and one response header);")
-p("- `tracing`: a second Portico process, same routes, `plain` route measured, tracing on: "
+p("- `tracing`: a third Portico process, the plain config with tracing on: "
   "`OTEL_TRACES_SAMPLER=always_on`, OTLP/HTTP to `core/bench/e2e/otlp-sink.py` "
   f"({m['sink'] or 'sink count not recorded'}).")
 p("")
 p(f"**Method:** `{m['params']}`. Every JVM target got {m['params'].split('PREWARM=')[1].split()[0]} s of "
   "small-GET load first, then `bench.sh` per scenario: a check, the warm-up per target, then per round a "
-  "throughput run (wrk -t1 -c50) and a latency run (wrk -t1 -c1) per target. Every URL carries the ~600-byte "
-  "`?access_token=…` query (nginx ignores it), so all targets parse the same request. CPU µs/request is the "
+  "throughput run (wrk -t1 -c50) and a latency run (wrk -t1 -c1) per target. Only the chain's URL carries the "
+  "~600-byte `?access_token=…` query; the others request the bare path. CPU µs/request is the "
   "target's own processes (Portico: its JVM; not the origin); `other` is the CPU the rest of the machine used "
   "during the target's runs (busy − wrk − target − origin), i.e. noise; quiet is ≤ 0.1 core. Ratios are paired "
   f"within each round: median (min–max) over {rounds} rounds.")
@@ -138,12 +139,14 @@ if s:
         row("(full chain req/s ÷ Spring Cloud Gateway req/s)", "≥ 2", "", rng(v), med(v) >= 2)
     else:
         T.append("| plain req/s ÷ Spring Cloud Gateway req/s | ≥ 2 | | not measured | — |")
-    for n, what in (("plain", "RSS under load, plain + chain process"), ("tracing", "RSS under load, tracing process")):
+    for n, what in (("plain", "RSS under load, plain process"), ("chain", "RSS under load, full-chain process "
+                     "(JS engine and its compiler)"), ("tracing", "RSS under load, tracing process")):
         if has(n):
             mx = max(rss(sc, n) for sc in scens if d[(sc, n, "thr")])
             mb = mx * 1.048576
             row(what, "≤ 300 MB", "", f"{mb:.0f} MB ({mx:.0f} MiB)", mb <= 300)
-for cfg, what in (("plain-only", "plain-only config"), ("portico", "full config (incl. the script filter)")):
+for cfg, what in (("plain-only", "plain-only config"), ("portico", "full config (incl. the script filter)"),
+                  ("plain-only-aot", "plain-only config, `PORTICO_JVMCI=off` and an AOT cache")):
     t = [float(x[2]) for x in starts if x[0] == cfg]
     if t:
         row(f"start to first served request, {what}: median of {len(t)}", "≤ 2 s", "",
@@ -154,8 +157,8 @@ if s and d[(s, "tracing", "thr")]:
              f"{cpu_us(s, 'tracing'):.1f} vs {cpu_us(s, 'plain'):.1f} µs/req | — |")
 p("### Targets (small GET, this run)")
 p("")
-p("RSS is the JVM with its default heap sizing (maximum heap a quarter of RAM, here "
-  f"{m['mem']} ÷ 4) and no GC tuning; the `tracing` row's `other` includes the OTLP sink's CPU.")
+p("RSS is the largest resident set sampled during the target's runs, with the launcher's default JVM options "
+  "(maximum heap 256 MiB, G1, no other tuning); the `tracing` row's `other` includes the OTLP sink's CPU.")
 p("")
 p("| what | target | stretch | measured | |")
 p("|---|---|---|---|---|")
@@ -164,7 +167,11 @@ p("")
 p("**Start-up.** Portico, exec of `bin/portico run` to the first 200 on `/plain/` (curl every 20 ms), with a "
   "config of the plain route only and with the full config (plain + chain route, whose `script` filter makes "
   "the JavaScript engine while the config loads); with the full config, also the time from there to the first "
-  "200 on `/chain/` (the first token verified, the first script call). RSS right after:")
+  "200 on `/chain/` (the first token verified, the first script call). `plain-only-aot`: the plain-only config "
+  "with `PORTICO_JVMCI=off` and `JAVA_OPTS=-XX:AOTCache=…`, a JDK 25 AOT cache written by one training run "
+  "(`-XX:AOTCacheOutput=…`, a start and 3 s of load) just before; the launcher's JVMCI options "
+  "(`--upgrade-module-path`) turn class-data sharing off, so the default start cannot use one"
+  + (f" ({m['aot_note']})" if m.get("aot_note") else "") + ". RSS right after:")
 p("")
 p("| config | start | exec → first 200 (s) | then first chain 200 (s) | RSS MiB |")
 p("|---|---|---|---|---|")
@@ -193,12 +200,18 @@ if s and d[(s, "plain", "thr")] and d[(s, "nginx", "thr")]:
                  f"({cpu_us(s, 'scg'):.1f} µs), yet the plain route served only {med(paired(s, 'plain', 'scg')):.2f}× its req/s: on 2 "
                  "cores that wrk and the origin share, req/s ratios between proxies are compressed, CPU per request "
                  "is the figure that carries to other hardware")
+pa = [float(x[2]) for x in starts if x[0] == "plain-only-aot"]
 pp = [float(x[2]) for x in starts if x[0] == "plain-only"]
 pf = [float(x[2]) for x in starts if x[0] == "portico"]
 if pp and pf:
     R.append(f"at start, the config with a script filter took {med(pf) - med(pp):.1f} s longer to serve its first "
              "request than the plain one: the JavaScript engine is created (and warmed) while the config loads, "
              "before the listener opens, not at the first script call")
+if pp and pa:
+    R.append(f"without JVMCI and with an AOT cache the plain config served its first request after {med(pa):.2f} s "
+             f"instead of {med(pp):.2f} s: most of a default start is class loading and interpreting that "
+             "class-data sharing would skip, and the optimizing JavaScript runtime's `--upgrade-module-path` "
+             "rules it out")
 if R:
     p("**Reading.** " + "; ".join(R) + ".")
     p("")

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Release figures in one run: the origin nginx, the nginx proxy, Spring Cloud Gateway and three Portico
-# targets (plain proxy, full chain, plain with tracing) measured side by side by ../shared/bench/bench.sh,
-# plus Portico's start to first served request. Public tools only: wrk, nginx, openssl, python3, curl,
+# targets (plain proxy, full chain, plain with tracing; each its own process) measured side by side by
+# ../shared/bench/bench.sh, plus Portico's start to first served request. Public tools only: wrk, nginx, openssl, python3, curl,
 # Maven (to build the Spring Cloud Gateway of the harness).
 #
 #   core/bench/e2e/release.sh [--write-docs] PORTICO_HOME BENCH_DIR [ROUNDS]
@@ -29,7 +29,7 @@ SCENARIOS=${SCENARIOS:-small big16k}; STARTS=${STARTS:-3}; NO_SCG=${NO_SCG:-0}
 export BENCH_WORK=${BENCH_WORK:-/tmp/portico-bench}
 W=$BENCH_WORK/release
 DOCS=$(cd "$HERE/../../.." && pwd)/docs/benchmarks.md
-PORT=9000; TPORT=9001; SINK_PORT=14318
+PORT=9000; TPORT=9001; PPORT=9002; SINK_PORT=14318
 mkdir -p "$W"
 log() { echo "release: $*" >&2; }
 report() { # $W -> $W/release.md, and docs/benchmarks.md with WRITE_DOCS=1
@@ -53,7 +53,7 @@ PY
 if [[ ${REPORT_ONLY:-0} == 1 ]]; then report; exit 0; fi
 rm -f "$W"/*.log "$W"/starts.txt
 
-for p in 18080 18081 18082 $PORT $TPORT $SINK_PORT; do
+for p in 18080 18081 18082 $PORT $TPORT $PPORT $SINK_PORT; do
   if ss -ltnH "sport = :$p" | grep -q .; then log "port $p is already in use; stop whatever listens there first"; exit 1; fi
 done
 
@@ -143,39 +143,61 @@ $(sed 's/^/          /' "$W/pub.pem")
 YAML
 }
 config $PORT > "$W/portico.yaml"
-config $PORT plain-only > "$W/plain-only.yaml"
+config $PPORT plain-only > "$W/plain-only.yaml"
 config $TPORT plain-only > "$W/tracing.yaml"
 
 code_of() { curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$1" || true; }
 rss_mib() { awk '/^VmRSS/{printf "%.0f", $2/1024}' "/proc/$1/status"; }
 
-# --- 2b. start to first served request (exec to the first 200 on /plain/), STARTS times with a plain-only
+# --- 2b. start to first served request (exec to the first 200 on /plain/), STARTS times with the plain-only
 # config, then STARTS times with the full config (whose script filter makes the JavaScript engine at start);
-# after each of the latter, the time to the first 200 on /chain/. The last instance stays up for the bench.
-PID=""
-for cfg in plain-only portico; do
-  for i in $(seq "$STARTS"); do
-    t0=$(date +%s.%N)
-    "$HOME_DIR/bin/portico" run --config "$W/$cfg.yaml" > "$W/$cfg.$i.log" 2>&1 &
-    PID=$!
-    PIDS_TO_KILL+=("$PID")
-    ok=0
-    for _ in $(seq 3000); do
-      [[ $(code_of "http://127.0.0.1:$PORT/plain/") == 200 ]] && { ok=1; break; }
-      kill -0 "$PID" 2>/dev/null || break
-      sleep 0.02
+# after each of the latter, the time to the first 200 on /chain/. The last instance of each stays up for the
+# bench: the plain-only one is the `plain` target, the full one the `chain` target. Before those, the
+# plain-only config without JVMCI and with a JDK AOT cache (JDK 25+; JVMCI's --upgrade-module-path turns
+# class-data sharing off): one training run writes the cache, then STARTS runs use it.
+rm -f "$W/portico.aot"
+start_one() { # CFG I PORT [ENV=VALUE ...] -> PID, one line in starts.txt
+  local cfg=$1 i=$2 port=$3 yaml=$1 ok=0 t0 t1 t2 c=- rss
+  shift 3
+  [[ $cfg == plain-only-aot ]] && yaml=plain-only
+  t0=$(date +%s.%N)
+  env "$@" "$HOME_DIR/bin/portico" run --config "$W/$yaml.yaml" > "$W/$cfg.$i.log" 2>&1 &
+  PID=$!
+  PIDS_TO_KILL+=("$PID")
+  for _ in $(seq 3000); do
+    [[ $(code_of "http://127.0.0.1:$port/plain/") == 200 ]] && { ok=1; break; }
+    kill -0 "$PID" 2>/dev/null || break
+    sleep 0.02
+  done
+  t1=$(date +%s.%N); t2=$t1
+  [[ $ok == 1 ]] || { log "Portico did not serve /plain/ ($cfg, start $i)"; cat "$W/$cfg.$i.log" >&2; exit 1; }
+  if [[ $cfg == portico ]]; then
+    c=$(curl -s -o /dev/null -w '%{http_code}' --max-time 60 "http://127.0.0.1:$PORT/chain/$Q" || true)
+    t2=$(date +%s.%N)
+    [[ $c == 200 ]] || { log "chain answered $c (start $i)"; cat "$W/$cfg.$i.log" >&2; exit 1; }
+  fi
+  rss=$(rss_mib "$PID")
+  [[ $i == train ]] && return
+  printf '%s %s %.3f %.3f %s\n' "$cfg" "$i" "$(echo "$t1 - $t0" | bc)" "$(echo "$t2 - $t1" | bc)" "$rss" | tee -a "$W/starts.txt" >&2
+}
+stop_one() { kill "$PID"; wait "$PID" 2>/dev/null || true; }
+PID=""; AOT_NOTE=""
+if (( $("$JAVA" -XX:+PrintFlagsFinal -version 2>/dev/null | grep -c ' AOTCacheOutput ' || true) > 0 )); then
+  start_one plain-only-aot train $PPORT PORTICO_JVMCI=off "JAVA_OPTS=-XX:AOTCacheOutput=$W/portico.aot"
+  wrk -t1 -c10 -d3s "http://127.0.0.1:$PPORT/plain/" > /dev/null # the request path is part of the training
+  stop_one
+  if [[ -s $W/portico.aot ]]; then
+    for i in $(seq "$STARTS"); do
+      start_one plain-only-aot "$i" $PPORT PORTICO_JVMCI=off "JAVA_OPTS=-XX:AOTCache=$W/portico.aot"; stop_one
     done
-    t1=$(date +%s.%N)
-    [[ $ok == 1 ]] || { log "Portico did not serve /plain/ ($cfg, start $i)"; cat "$W/$cfg.$i.log" >&2; exit 1; }
-    c=-; t2=$t1
-    if [[ $cfg == portico ]]; then
-      c=$(curl -s -o /dev/null -w '%{http_code}' --max-time 60 "http://127.0.0.1:$PORT/chain/$Q" || true)
-      t2=$(date +%s.%N)
-      [[ $c == 200 ]] || { log "chain answered $c (start $i)"; cat "$W/$cfg.$i.log" >&2; exit 1; }
-    fi
-    rss=$(rss_mib "$PID")
-    printf '%s %s %.3f %.3f %s\n' "$cfg" "$i" "$(echo "$t1 - $t0" | bc)" "$(echo "$t2 - $t1" | bc)" "$rss" | tee -a "$W/starts.txt" >&2
-    if [[ $cfg != portico || $i -lt $STARTS ]]; then kill "$PID"; wait "$PID" 2>/dev/null || true; fi
+  else AOT_NOTE="the AOT training run wrote no cache ($W/plain-only-aot.train.log)"; fi
+else AOT_NOTE="this JDK has no -XX:AOTCacheOutput (JDK 25+): no AOT start-up figures"; fi
+[[ -z $AOT_NOTE ]] || log "$AOT_NOTE"
+for cfg in plain-only portico; do
+  port=$PORT; [[ $cfg == plain-only ]] && port=$PPORT
+  for i in $(seq "$STARTS"); do
+    start_one $cfg "$i" $port
+    if [[ $i -lt $STARTS ]]; then stop_one; fi
   done
 done
 cp "$W/portico.$STARTS.log" "$W/portico.log"
@@ -195,27 +217,39 @@ PIDS_TO_KILL+=("$TPID" "$SINK")
 for _ in $(seq 300); do [[ $(code_of "http://127.0.0.1:$TPORT/plain/") == 200 ]] && break; sleep 0.05; done
 [[ $(code_of "http://127.0.0.1:$TPORT/plain/") == 200 ]] || { log "tracing instance not up"; cat "$W/tracing.log" >&2; exit 1; }
 
-# --- 4. warm the JVMs, then one bench.sh run over every target
-TARGETS=(direct=http://127.0.0.1:18080 nginx=http://127.0.0.1:18081)
-[[ $NO_SCG == 1 ]] || TARGETS+=(scg=http://127.0.0.1:18082)
-TARGETS+=(plain=http://127.0.0.1:$PORT/plain chain=http://127.0.0.1:$PORT/chain tracing=http://127.0.0.1:$TPORT/plain)
+# --- 4. warm the JVMs, then one bench.sh run per scenario over every target. Each target's URL holds the
+# scenario's path; only the chain's carries the token (?access_token=…), so the others see a short URL.
+declare -A SCEN_PATH=([small]=/ [big16k]=/16k)
+targets() { # scenario path -> NAME=URL ...
+  local t=(direct=http://127.0.0.1:18080$1 nginx=http://127.0.0.1:18081$1)
+  [[ $NO_SCG == 1 ]] || t+=(scg=http://127.0.0.1:18082$1)
+  t+=(plain=http://127.0.0.1:$PPORT/plain$1 chain=http://127.0.0.1:$PORT/chain$1$Q tracing=http://127.0.0.1:$TPORT/plain$1)
+  echo "${t[@]}"
+}
+for s in $SCENARIOS; do [[ -n ${SCEN_PATH[$s]:-} ]] || { log "unknown scenario $s"; exit 2; }; done
 if (( PREWARM > 0 )); then
+  read -r -a TARGETS <<<"$(targets /)"
   for t in "${TARGETS[@]:2}"; do
-    log "pre-warm ${t%%=*}: ${PREWARM}s"; wrk -t1 -c50 -d"${PREWARM}s" "${t#*=}/$Q" > /dev/null
+    log "pre-warm ${t%%=*}: ${PREWARM}s"; wrk -t1 -c50 -d"${PREWARM}s" "${t#*=}" > /dev/null
   done
 fi
-SPEC=""
-for s in $SCENARIOS; do case $s in
-  small) SPEC+="small:GET:/$Q ";; big16k) SPEC+="big16k:GET:/16k$Q ";; *) log "unknown scenario $s"; exit 2;; esac; done
-RES=$W/results; rm -rf "$RES"
-nsc=$(wc -w <<<"$SCENARIOS")
-log "bench.sh: about $(( nsc * ${#TARGETS[@]} * (WARMUP + ROUNDS * (DURATION + LAT_DURATION) + ROUNDS) / 60 + 1 )) min"
+RES=$W/results; rm -rf "$RES" "$RES".*
+nsc=$(wc -w <<<"$SCENARIOS"); ntg=$(wc -w <<<"$(targets /)")
+log "bench.sh: about $(( nsc * ntg * (WARMUP + ROUNDS * (DURATION + LAT_DURATION) + ROUNDS) / 60 + 1 )) min"
 # baseline = direct, so bench.sh's "other" column is the machine's noise only (busy - wrk - target - origin);
 # the ratios to nginx (and to plain, to scg) are paired per round below, from results.csv
 BENCH_T0=$(date -Is)
-"$BENCH/bench.sh" -w "$WARMUP" -r "$ROUNDS" -d "$DURATION" -l "$LAT_DURATION" -T 5000 -b direct -o "$RES" \
-  -s "${SPEC% }" "${TARGETS[@]}" >&2
+for s in $SCENARIOS; do
+  read -r -a TARGETS <<<"$(targets "${SCEN_PATH[$s]}")"
+  "$BENCH/bench.sh" -w "$WARMUP" -r "$ROUNDS" -d "$DURATION" -l "$LAT_DURATION" -T 5000 -b direct -o "$RES.$s" \
+    -s "$s:GET:" "${TARGETS[@]}" >&2
+done
 BENCH_T1=$(date -Is)
+mkdir -p "$RES"
+first=1
+for s in $SCENARIOS; do
+  if [[ $first == 1 ]]; then cat "$RES.$s/results.csv"; first=0; else tail -n +2 "$RES.$s/results.csv"; fi
+done > "$RES/results.csv"
 
 # flush the exporter and read the sink's count
 kill "$TPID"; wait "$TPID" 2>/dev/null || true; sleep 1
@@ -240,6 +274,7 @@ JAVA_EXE=$(readlink -f "/proc/$PID/exe" 2>/dev/null || command -v java)
   echo "js=$(grep -o 'JavaScript engine: .*' "$W/portico.log" | head -1)"
   echo "sink=$(cat "$W/sink.log" | tail -1)"
   echo "scg_note=$SCG_NOTE"
+  echo "aot_note=$AOT_NOTE"
   echo "script_src=$SCRIPT_SRC"
   echo "bench_t0=$BENCH_T0"; echo "bench_t1=$BENCH_T1"
   echo "loadavg=$(cut -d' ' -f1-3 /proc/loadavg)"

@@ -39,6 +39,9 @@ final class RedisConnection implements AutoCloseable {
     /** Reconnect attempts back off exponentially from 10 ms, but never wait longer than this. */
     static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(1);
 
+    /** How long {@link #close()} waits for a connect under way. */
+    static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
+
     private final ClientResources resources;
     private final RedisClient client;
     private final RedisURI uri;
@@ -131,7 +134,11 @@ final class RedisConnection implements AutoCloseable {
         return new Connected(connection, buckets);
     }
 
-    /** Closes the connection (also one still being opened) and the client's threads. */
+    /**
+     * Closes the connection and the client's threads. A connect still under way is waited for, at most
+     * {@link #CLOSE_WAIT}, so that it does not complete on executors already shut down (which Lettuce logs
+     * as an error); one that takes longer is closed whenever it completes.
+     */
     @Override
     public void close() {
         CompletableFuture<Connected> f;
@@ -143,7 +150,16 @@ final class RedisConnection implements AutoCloseable {
             lock.unlock();
         }
         if (f != null) {
-            f.thenAccept(c -> c.connection().close());
+            try {
+                f.get(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS).connection().close();
+            } catch (ExecutionException e) {
+                // never connected: nothing to close
+            } catch (TimeoutException e) {
+                f.thenAccept(c -> c.connection().close());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                f.thenAccept(c -> c.connection().close());
+            }
         }
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         resources.shutdown(0, 2, TimeUnit.SECONDS);
