@@ -14,8 +14,8 @@ import org.graalvm.polyglot.Context;
  * running call fail with a cancelled {@code PolyglotException} on its own thread.
  *
  * <p>Like {@code upstream.ReadDeadlines}: arming costs one set insertion and a {@code nanoTime}, and one
- * daemon thread scans the armed tickets every {@link #TICK_MILLIS} ms while any is armed (and sleeps while
- * none is), so a budget is enforced within about that granularity plus the time the engine needs to reach a
+ * daemon thread scans the armed tickets every {@link #TICK_MILLIS} ms while any is armed or was within the
+ * last second (and sleeps after that, until the next {@link #arm}), so a budget is enforced within about that granularity plus the time the engine needs to reach a
  * safepoint. Time the whole JVM stood still (a stop-the-world collection, seen as the sweeper running late)
  * does not count against a budget; see {@link #sweep}. Thread-safe; one per {@link ScriptEngine}.
  *
@@ -25,6 +25,8 @@ import org.graalvm.polyglot.Context;
 final class Watchdog implements AutoCloseable {
     static final long TICK_MILLIS = 5;
     static final long TICK_NANOS = TICK_MILLIS * 1_000_000L;
+    /** How long the sweeper keeps ticking after the last armed ticket before it sleeps until the next one. */
+    static final long IDLE_NANOS = 1_000_000_000L;
     private static final Logger LOG = Logger.getLogger(Watchdog.class.getName());
 
     private final Set<Ticket> armed = ConcurrentHashMap.newKeySet();
@@ -33,6 +35,7 @@ final class Watchdog implements AutoCloseable {
     /** True while the sweeper sleeps because nothing is armed ({@link #arm} wakes it). */
     private volatile boolean sleeping;
     private volatile boolean closed;
+    private final AtomicInteger wakeUps = new AtomicInteger();
 
     /** A watchdog with a {@link HeapGuard}. */
     Watchdog() {
@@ -57,9 +60,20 @@ final class Watchdog implements AutoCloseable {
         armed.add(t);
         if (sleeping) {
             sleeping = false;
+            wakeUps.incrementAndGet();
             LockSupport.unpark(sweeper);
         }
         return t;
+    }
+
+    /** How many times {@link #arm} had to wake the sleeping sweeper (for tests). */
+    int wakeUps() {
+        return wakeUps.get();
+    }
+
+    /** Whether the sweeper sleeps until the next {@link #arm} (for tests). */
+    boolean asleep() {
+        return sleeping;
     }
 
     /**
@@ -86,19 +100,29 @@ final class Watchdog implements AutoCloseable {
 
     private void loop() {
         long last = System.nanoTime();
+        long busyAt = last; // when a ticket was last seen armed
         while (!closed) {
             if (armed.isEmpty()) {
-                // nothing to time: sleep until arm() or close() (an idle gateway costs no wake-ups)
+                if (System.nanoTime() - busyAt < IDLE_NANOS) {
+                    // between the short calls of a busy gateway: keep ticking, so that the next arm() finds the
+                    // sweeper awake (waking a parked thread per script call costs more than the call itself)
+                    LockSupport.parkNanos(TICK_NANOS);
+                    last = System.nanoTime();
+                    continue;
+                }
+                // idle for a while: sleep until arm() or close() (an idle gateway costs no wake-ups)
                 sleeping = true;
                 if (armed.isEmpty() && !closed) {
                     LockSupport.park(this);
                 }
                 sleeping = false;
                 last = System.nanoTime(); // an idle period is not a stall
+                busyAt = last;
                 continue;
             }
             LockSupport.parkNanos(TICK_NANOS);
             long now = System.nanoTime();
+            busyAt = now;
             try {
                 sweep(now, now - last);
             } catch (Throwable e) { // an OutOfMemoryError here must not end runaway protection
