@@ -15,8 +15,8 @@ import org.graalvm.polyglot.Context;
  *
  * <p>Like {@code upstream.ReadDeadlines}: arming costs one set insertion and a {@code nanoTime}, and one
  * daemon thread scans the armed tickets every {@link #TICK_MILLIS} ms while any is armed or was within the
- * last second (and sleeps after that, until the next {@link #arm}), so a budget is enforced within about that granularity plus the time the engine needs to reach a
- * safepoint. Time the whole JVM stood still (a stop-the-world collection, seen as the sweeper running late)
+ * last second (and sleeps after that, until the next {@link #arm}), so a budget is enforced within about
+ * that granularity plus the time the engine needs to reach a safepoint. Time the whole JVM stood still (a stop-the-world collection, seen as the sweeper running late)
  * does not count against a budget; see {@link #sweep}. Thread-safe; one per {@link ScriptEngine}.
  *
  * <p>Memory: while the {@link HeapGuard} reports the heap still nearly full after a collection, every
