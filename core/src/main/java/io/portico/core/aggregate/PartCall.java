@@ -11,6 +11,7 @@ import io.portico.core.config.Template;
 import io.portico.core.telemetry.tracing.Tracing;
 import io.portico.core.upstream.ProxyClient;
 import io.portico.core.upstream.RequestHead;
+import io.portico.core.upstream.Retries;
 import io.portico.core.upstream.Target;
 import io.portico.core.upstream.Upstream;
 import io.portico.core.upstream.UpstreamFailure;
@@ -83,10 +84,8 @@ final class PartCall {
             throw new PartFailure(503, PartOutcome.Cause.NO_TARGET, "no upstream target available");
         }
         Duration timeout = cfg.timeout().orElse(upstream.responseTimeout());
-        upstream.retryBudget().requested();
-        int retriesLeft = upstream.retryAttempts();
+        Retries retries = new Retries(upstream);
         boolean idempotent = extra.idempotent();
-        Set<Target> tried = null;
         Target t = upstream.pick(req.pick());
         int attempt = 0;
         while (true) {
@@ -112,16 +111,10 @@ final class PartCall {
                 }
                 boolean refused = e.kind() == UpstreamFailure.Kind.CIRCUIT_OPEN;
                 boolean connect = e.kind() == UpstreamFailure.Kind.CONNECT || e.kind() == UpstreamFailure.Kind.CONNECT_TIMEOUT;
-                if (refused || (connect && retriesLeft > 0 && (idempotent || e.nothingSent()))) {
-                    if (tried == null) {
-                        tried = new HashSet<>(4);
-                    }
-                    tried.add(t);
-                    Target next = upstream.pickRetry(tried);
-                    if (next != null && !tried.contains(next) && (refused || upstream.retryBudget().tryRetry())) {
-                        if (!refused) {
-                            retriesLeft--;
-                        }
+                if (refused || (connect && retries.attemptsLeft() && (idempotent || e.nothingSent()))) {
+                    // a part never retries on a target it already tried
+                    Target next = refused ? retries.afterRefusal(t) : retries.afterFailure(t, false);
+                    if (next != null) {
                         t = next;
                         continue;
                     }
@@ -129,16 +122,11 @@ final class PartCall {
                 throw failure(e, timeout);
             }
             int status = res.head().status();
-            if ((status == 502 || status == 503) && retriesLeft > 0 && idempotent) {
-                if (tried == null) {
-                    tried = new HashSet<>(4);
-                }
-                tried.add(t);
-                Target next = upstream.pickRetry(tried);
-                if (next != null && !tried.contains(next) && upstream.retryBudget().tryRetry()) {
+            if ((status == 502 || status == 503) && retries.attemptsLeft() && idempotent) {
+                Target next = retries.afterFailure(t, false);
+                if (next != null) {
                     res.close();
                     end(span, status, null);
-                    retriesLeft--;
                     t = next;
                     continue;
                 }

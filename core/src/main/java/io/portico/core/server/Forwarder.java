@@ -21,6 +21,7 @@ import io.portico.core.telemetry.tracing.Tracing;
 import io.portico.core.upstream.ClientBodyException;
 import io.portico.core.upstream.ProxyClient;
 import io.portico.core.upstream.RequestHead;
+import io.portico.core.upstream.Retries;
 import io.portico.core.upstream.ResponseHead;
 import io.portico.core.upstream.UpstreamResponse;
 import io.portico.core.upstream.Target;
@@ -169,9 +170,7 @@ final class Forwarder {
         String method = req.prologue().method().text();
         boolean idempotent = IDEMPOTENT.contains(method);
 
-        upstream.retryBudget().requested();
-        int retriesLeft = upstream.retryAttempts();
-        Set<Target> tried = null;
+        Retries retries = new Retries(upstream);
         UpstreamResponse upstreamRes;
         UpstreamFailure failure;
         Span attempt = null; // the CLIENT span of the current attempt (tracing on)
@@ -206,22 +205,13 @@ final class Forwarder {
             RequestProgress.attempt(upstream, target, sentAt, failure); // telemetry
             Target next = null;
             boolean refused = failure != null && failure.kind() == UpstreamFailure.Kind.CIRCUIT_OPEN;
-            boolean retry = retriesLeft > 0 && replayable && retryableOutcome(upstreamRes, failure)
+            boolean retry = retries.attemptsLeft() && replayable && retryableOutcome(upstreamRes, failure)
                     && (idempotent || (failure != null && (body == null || failure.nothingSent())));
-            if (refused || retry) {
-                if (tried == null) {
-                    tried = new HashSet<>(4); // Target equality is identity
-                }
-                tried.add(target);
-                next = upstream.pickRetry(tried);
-                if (refused) {
-                    // nothing was sent: any request may go to another target, at no cost to the retry budget
-                    if (next != null && tried.contains(next)) {
-                        next = null;
-                    }
-                } else if (next != null && !upstream.retryBudget().tryRetry()) {
-                    next = null;
-                }
+            if (refused) {
+                // nothing was sent: any request may go to another target, at no cost to the retry budget
+                next = retries.afterRefusal(target);
+            } else if (retry) {
+                next = retries.afterFailure(target, true); // a single-target upstream is retried on its target
             }
             if (next == null) {
                 break;
@@ -238,7 +228,6 @@ final class Forwarder {
                         + (failure != null ? failure.kind() : "status " + upstreamRes.head().status()) + " from " + target);
             }
             if (!refused) {
-                retriesLeft--;
                 RequestProgress.retried(); // telemetry
             }
             target = next;
