@@ -131,12 +131,7 @@ YAML
     upstream: origin
     strip-prefix: /chain
     filters:
-      - type: jwt-auth
-        issuer: "https://id.example.com/"
-        audience: orders
-        query: access_token
-        public-key: |
-$(sed 's/^/          /' "$W/pub.pem")
+$(cat "$W/jwt-auth-filter.yaml")
       - { type: acl, scopes: [ "orders:read" ] }
       - { type: rate-limit, key: consumer, backend: local, limits: [ { capacity: 1000000000, per: 1s } ] }
       - { type: script, file: add-headers.js, config: { request: { X-Gateway: portico }, response: { X-Served-By: portico } } }

@@ -21,12 +21,7 @@ TOKEN=$("$HERE/mint-token.sh" "$W")
 chain() { # BACKEND
   cat <<YAML
     filters:
-      - type: jwt-auth
-        issuer: "https://id.example.com/"
-        audience: orders
-        query: access_token
-        public-key: |
-$(sed 's/^/          /' "$W/pub.pem")
+$(cat "$W/jwt-auth-filter.yaml")
       - { type: acl, scopes: [ "orders:read" ] }
       - { type: rate-limit, key: consumer, backend: $1, limits: [ { capacity: 1000000000, per: 1s } ] }
 YAML
